@@ -1,0 +1,77 @@
+// Spec versions: parsing, ordering and negotiation, as libcni's pkg/version does it.
+import { CNIError, ErrorCode } from './errors.ts';
+
+/** Every spec version cnikit speaks, oldest first. */
+export const SUPPORTED_VERSIONS = ['0.1.0', '0.2.0', '0.3.0', '0.3.1', '0.4.0', '1.0.0', '1.1.0'] as const;
+export type SpecVersion = (typeof SUPPORTED_VERSIONS)[number];
+/** The newest spec version (what VERSION reports as cniVersion). */
+export const CURRENT_VERSION: SpecVersion = '1.1.0';
+
+export interface ParsedVersion {
+  readonly major: number;
+  readonly minor: number;
+  readonly micro: number;
+}
+
+/** True when `v` is one of SUPPORTED_VERSIONS. */
+export function isSpecVersion(v: unknown): v is SpecVersion {
+  return typeof v === 'string' && (SUPPORTED_VERSIONS as readonly string[]).includes(v);
+}
+
+function part(name: string, text: string | undefined, whole: string): number {
+  if (text === undefined || !/^-?\d+$/.test(text)) {
+    throw new CNIError(
+      ErrorCode.IncompatibleVersion,
+      `failed to convert ${name} version part ${JSON.stringify(text ?? '')}`,
+      {
+        details: `invalid version ${JSON.stringify(whole)}`,
+      },
+    );
+  }
+  return Number.parseInt(text, 10);
+}
+
+/** Parses "MAJOR.MINOR.PATCH" ("" means 0.1.0, "1" and "1.0" are accepted as upstream does); throws code 1 on junk. */
+export function parseVersion(v: string): ParsedVersion {
+  if (v === '') return { major: 0, minor: 1, micro: 0 };
+  const parts = v.split('.');
+  if (parts.length > 3) {
+    throw new CNIError(
+      ErrorCode.IncompatibleVersion,
+      `invalid version ${JSON.stringify(v)}: the version can be at most 3 parts`,
+    );
+  }
+  return {
+    major: part('major', parts[0], v),
+    minor: parts.length > 1 ? part('minor', parts[1], v) : 0,
+    micro: parts.length > 2 ? part('micro', parts[2], v) : 0,
+  };
+}
+
+/** Orders two version strings: negative, zero or positive as `a` is older, equal or newer. */
+export function compareVersions(a: string, b: string): number {
+  const x = parseVersion(a);
+  const y = parseVersion(b);
+  return x.major - y.major || x.minor - y.minor || x.micro - y.micro;
+}
+
+/** True when `v` >= `min` (libcni's GreaterThanOrEqualTo; throws on an unparsable version). */
+export function versionAtLeast(v: string, min: string): boolean {
+  return compareVersions(v, min) >= 0;
+}
+
+/** True when a plugin's supported-version list names the config's version (an empty version means 0.1.0). */
+export function pluginSupports(supported: readonly string[], configVersion: string): boolean {
+  const wanted = configVersion === '' ? '0.1.0' : configVersion;
+  return supported.includes(wanted);
+}
+
+/** Picks the highest entry of a list's `cniVersions` that cnikit supports (<= 1.1.0), or undefined when none is. */
+export function selectCniVersion(candidates: readonly string[]): SpecVersion | undefined {
+  let best: SpecVersion | undefined;
+  for (const c of candidates) {
+    if (!isSpecVersion(c)) continue;
+    if (best === undefined || compareVersions(c, best) > 0) best = c;
+  }
+  return best;
+}
