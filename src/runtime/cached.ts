@@ -1,0 +1,81 @@
+// The cache getters, with upstream's contracts: a missing entry is "nothing", a bad one is an error.
+import type { NetworkConfigList } from '../config/index.ts';
+import { CNIError, ErrorCode, type Result } from '../spec/index.ts';
+import { badCacheError } from './cache-errors.ts';
+import { cachedPrevResult } from './check.ts';
+import { keyOf, type RuntimeContext } from './context.ts';
+import type { NetworkAttachment, RuntimeConf } from './types.ts';
+
+/** The cached result of an attachment converted to the list's version; undefined when there is none. */
+export async function cachedResult(
+  ctx: RuntimeContext,
+  list: NetworkConfigList,
+  rt: RuntimeConf,
+): Promise<Result | undefined> {
+  return cachedPrevResult(ctx, list.name, list.cniVersion, rt);
+}
+
+/** The config bytes and runtime conf cached for an attachment (args and capability args from the cache). */
+export async function cachedConfig(
+  ctx: RuntimeContext,
+  networkName: string,
+  rt: RuntimeConf,
+): Promise<{ config: Uint8Array; rt: RuntimeConf } | undefined> {
+  if (networkName === '' || rt.containerId === '' || rt.ifName === '') {
+    throw new CNIError(
+      ErrorCode.InvalidNetworkConfig,
+      `cache file path requires network name (${JSON.stringify(networkName)}), container ID (${JSON.stringify(rt.containerId)}), and interface name (${JSON.stringify(rt.ifName)})`,
+    );
+  }
+  const read = await ctx.cache.read(keyOf(networkName, rt));
+  switch (read.state) {
+    case 'missing':
+      return undefined;
+    case 'ok':
+      if (read.legacy)
+        throw new CNIError(
+          ErrorCode.DecodingFailure,
+          `read cached network ${JSON.stringify(networkName)} config has wrong kind: `,
+        );
+      return {
+        config: read.entry.config,
+        rt: { ...rt, args: read.entry.cniArgs, capabilityArgs: read.entry.capabilityArgs },
+      };
+    case 'intent':
+      return {
+        config: read.entry.config,
+        rt: { ...rt, args: read.entry.cniArgs, capabilityArgs: read.entry.capabilityArgs },
+      };
+    case 'empty':
+    case 'corrupt':
+      throw badCacheError(networkName, read);
+  }
+}
+
+/** Every well-formed cached attachment (complete, or an intent record), optionally of one container. */
+export async function cachedAttachments(
+  ctx: RuntimeContext,
+  containerId: string | undefined,
+): Promise<NetworkAttachment[]> {
+  const listed = await ctx.cache.list(containerId === undefined || containerId === '' ? {} : { containerId });
+  const out: NetworkAttachment[] = [];
+  for (const item of listed) {
+    const read = item.read;
+    if (read.state !== 'ok' && read.state !== 'intent') continue;
+    if (read.state === 'ok' && read.legacy) continue;
+    const e = read.entry;
+    if (e.ifName === '' || e.networkName === '') continue;
+    if (containerId && e.containerId !== containerId) continue;
+    out.push({
+      containerId: e.containerId,
+      network: e.networkName,
+      ifName: e.ifName,
+      config: e.config,
+      netns: e.netns ?? '',
+      cniArgs: e.cniArgs,
+      capabilityArgs: e.capabilityArgs,
+      complete: read.state === 'ok',
+    });
+  }
+  return out;
+}

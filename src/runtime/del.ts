@@ -1,0 +1,159 @@
+// DEL, cnikit's way: no cache state ever blocks teardown, every plugin runs, and a bad file is kept for forensics.
+import type { CacheRead } from '../cache/index.ts';
+import { buildPluginStdin, type NetworkConfigList } from '../config/index.ts';
+import { execPluginWithoutResult } from '../invoke/index.ts';
+import { CNIAggregateError, CNIError, convertResult, type Result, versionAtLeast } from '../spec/index.ts';
+import { attachmentArgs, execOptions, findAll, keyOf, type RuntimeContext } from './context.ts';
+import { pluginFailed } from './describe.ts';
+import { reconstructPrevResult } from './reconstruct.ts';
+import type { CallOptions, DelReport, RuntimeConf } from './types.ts';
+
+interface DelOptions {
+  /** A prevResult the caller already holds (ADD undoing itself); skips the cache read. */
+  readonly prevResult?: Result | undefined;
+  /** Wrap plugin errors as `plugin type="T" failed (delete): …` (lists), or return them raw (single plugin). */
+  readonly wrap: boolean;
+}
+
+type PrevResolution = Omit<DelReport, 'pluginsRun'> & { readonly keepOnFailure: boolean };
+
+/**
+ * Runs every plugin's DEL in reverse order, continuing past failures; removes the cache entry on full success.
+ * One failure reads exactly as upstream's; several travel as a CNIAggregateError with `.errors`.
+ */
+export async function runDel(
+  ctx: RuntimeContext,
+  list: NetworkConfigList,
+  rt: RuntimeConf,
+  call: CallOptions | undefined,
+  opts: DelOptions,
+): Promise<DelReport> {
+  // An unparsable cniVersion fails before anything runs, as upstream (we could not build a valid stdin anyway).
+  const wantsPrev = versionAtLeast(list.cniVersion, '0.4.0');
+  const prev =
+    opts.prevResult !== undefined ? fromCaller(opts.prevResult) : await resolvePrev(ctx, list, rt, wantsPrev);
+
+  const found = await findAll(ctx, list.plugins);
+  const errors: CNIError[] = [];
+  let pluginsRun = 0;
+  for (let i = found.length - 1; i >= 0; i--) {
+    const f = found[i];
+    if (f === undefined) continue;
+    if (!f.ok) {
+      errors.push(opts.wrap ? pluginFailed(f.plugin, 'delete', f.error) : asCNIError(f.error));
+      continue;
+    }
+    const stdin = buildPluginStdin({
+      plugin: f.plugin,
+      name: list.name,
+      cniVersion: list.cniVersion,
+      prevResult: wantsPrev ? prev.prevResult : undefined,
+      capabilityArgs: rt.capabilityArgs,
+    });
+    pluginsRun++;
+    try {
+      await execPluginWithoutResult(
+        ctx.exec,
+        f.pluginPath,
+        stdin,
+        attachmentArgs(ctx, 'DEL', rt),
+        execOptions(ctx, call),
+      );
+    } catch (cause) {
+      errors.push(opts.wrap ? pluginFailed(f.plugin, 'delete', cause) : asCNIError(cause));
+    }
+  }
+
+  const report: DelReport = {
+    cacheState: prev.cacheState,
+    prevResultSource: wantsPrev ? prev.prevResultSource : 'none',
+    prevResult: wantsPrev ? prev.prevResult : undefined,
+    quarantined: prev.quarantined,
+    pluginsRun,
+  };
+  if (errors.length === 0) {
+    if (prev.cacheState !== 'unreadable-name') await ctx.cache.remove(keyOf(list.name, rt));
+    return report;
+  }
+  // A valid entry stays so a retry still has prevResult; anything else is already out of results/.
+  if (!prev.keepOnFailure && prev.cacheState !== 'unreadable-name')
+    await ctx.cache.remove(keyOf(list.name, rt)).catch(() => {});
+  const [only] = errors;
+  if (errors.length === 1 && only !== undefined) throw only;
+  throw new CNIAggregateError(errors);
+}
+
+function fromCaller(prevResult: Result): PrevResolution {
+  return { cacheState: 'not-read', prevResultSource: 'cache', prevResult, quarantined: undefined, keepOnFailure: true };
+}
+
+/** Reads the cache and decides the prevResult; never throws for a bad entry. */
+async function resolvePrev(
+  ctx: RuntimeContext,
+  list: NetworkConfigList,
+  rt: RuntimeConf,
+  wantsPrev: boolean,
+): Promise<PrevResolution> {
+  let read: CacheRead;
+  try {
+    read = await ctx.cache.read(keyOf(list.name, rt));
+  } catch {
+    // Names that cannot be a cache path: there is no file of ours to read, and plugins still get their DEL.
+    return {
+      cacheState: 'unreadable-name',
+      prevResultSource: 'none',
+      prevResult: undefined,
+      quarantined: undefined,
+      keepOnFailure: false,
+    };
+  }
+  const reconstruct = async (
+    cacheState: DelReport['cacheState'],
+    quarantined: string | undefined,
+    keepOnFailure: boolean,
+  ): Promise<PrevResolution> => {
+    const rebuilt = wantsPrev ? await reconstructPrevResult(ctx, list, rt) : undefined;
+    return {
+      cacheState,
+      prevResultSource: rebuilt === undefined ? 'none' : 'reconstructed',
+      prevResult: rebuilt,
+      quarantined,
+      keepOnFailure,
+    };
+  };
+  switch (read.state) {
+    case 'ok': {
+      if (!wantsPrev)
+        return {
+          cacheState: 'ok',
+          prevResultSource: 'none',
+          prevResult: undefined,
+          quarantined: undefined,
+          keepOnFailure: true,
+        };
+      try {
+        const prevResult = convertResult(read.result, list.cniVersion);
+        return { cacheState: 'ok', prevResultSource: 'cache', prevResult, quarantined: undefined, keepOnFailure: true };
+      } catch {
+        // A result we cannot express in the list's version is useless to plugins but still evidence; keep it on failure.
+        return reconstruct('unconvertible', undefined, true);
+      }
+    }
+    case 'intent':
+      return reconstruct('intent', undefined, true);
+    case 'missing':
+      return reconstruct('missing', undefined, false);
+    case 'empty':
+    case 'corrupt': {
+      const quarantined = await ctx.cache
+        .quarantine(read.path, read.state === 'empty' ? 'empty' : read.reason)
+        .catch(() => undefined);
+      return reconstruct(read.state, quarantined, false);
+    }
+  }
+}
+
+function asCNIError(cause: unknown): CNIError {
+  if (CNIError.is(cause)) return cause;
+  return new CNIError(999, cause instanceof Error ? cause.message : String(cause), { cause });
+}
