@@ -1,3 +1,4 @@
+export * from './cni-args.ts';
 export * from './errors.ts';
 export * from './go-quote.ts';
 export * from './ip-address.ts';
@@ -6,3 +7,4 @@ export * from './names.ts';
 export * from './result/index.ts';
 export type * from './types.ts';
 export * from './version.ts';
+export * from './version-info.ts';
