@@ -1,0 +1,207 @@
+// The result cache: Go libcni's on-disk layout and format, written so that no crash can leave a torn file.
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { CNIError, ErrorCode } from '../spec/errors.ts';
+import { type CacheFs, errnoCode, nodeCacheFs } from './cache-fs.ts';
+import { quarantineChannel, removeChannel, sweepChannel, writeChannel } from './channels.ts';
+import { ensureDir, unlinkDurable, writeFileDurable } from './durable-ops.ts';
+import { encodeEntry } from './encode-entry.ts';
+import { entryFileName } from './entry-names.ts';
+import { DEFAULT_LIST_CONCURRENCY, listEntries } from './list-entries.ts';
+import { quarantineFile } from './quarantine.ts';
+import { readEntryFile } from './read-entry.ts';
+import { sweepTempFiles } from './sweep-temp.ts';
+import type { AttachmentKey, CacheEntry, CacheRead, ListedEntry, ListFilter } from './types.ts';
+
+/** Libcni's default cache directory. */
+export const DEFAULT_CACHE_DIR = '/var/lib/cni';
+/** A temp file younger than this may belong to a live writer and is left alone. */
+export const DEFAULT_TEMP_GRACE_MS = 10 * 60 * 1000;
+
+export interface ResultCacheOptions {
+  /** The file-system layer (tests inject a recording or simulated one). */
+  readonly fs?: CacheFs;
+  readonly tempGraceMs?: number;
+  /** Reads in flight while listing. */
+  readonly listConcurrency?: number;
+  /** The clock, for the sweep's age test and quarantine stamps. */
+  readonly now?: () => number;
+}
+
+function ioError(what: string, path: string, e: unknown): CNIError {
+  if (CNIError.is(e)) return e;
+  const why = e instanceof Error ? e.message : String(e);
+  return new CNIError(ErrorCode.IOFailure, `${what} ${path}: ${why}`, { cause: e });
+}
+
+/** One cache directory: read, write, remove, quarantine and list attachment entries under `<cacheDir>/results`. */
+export class ResultCache {
+  readonly cacheDir: string;
+  readonly resultsDir: string;
+  readonly #fs: CacheFs;
+  readonly #graceMs: number;
+  readonly #concurrency: number;
+  readonly #now: () => number;
+  #swept = false;
+
+  constructor(cacheDir: string = DEFAULT_CACHE_DIR, opts: ResultCacheOptions = {}) {
+    this.cacheDir = cacheDir;
+    this.resultsDir = join(cacheDir, 'results');
+    this.#fs = opts.fs ?? nodeCacheFs;
+    this.#graceMs = opts.tempGraceMs ?? DEFAULT_TEMP_GRACE_MS;
+    this.#concurrency = opts.listConcurrency ?? DEFAULT_LIST_CONCURRENCY;
+    this.#now = opts.now ?? Date.now;
+  }
+
+  /** `<cacheDir>/results/<net>-<cid>-<ifname>`; throws the spec's CNIError for an invalid name. */
+  entryPath(key: AttachmentKey): string {
+    return join(this.resultsDir, entryFileName(key));
+  }
+
+  /** The attachment's entry as an outcome; throws only for invalid names, never for a bad file. */
+  async read(key: AttachmentKey): Promise<CacheRead> {
+    const path = this.entryPath(key);
+    const read = await this.readPath(path);
+    if (read.state !== 'ok' || !read.legacy) return read;
+    // A legacy file holds only the result; the key is all we know of the rest.
+    const { networkName, containerId, ifName } = key;
+    return { ...read, entry: { ...read.entry, networkName, containerId, ifName } };
+  }
+
+  /** The outcome of reading any path; a results dir that is a symlink makes every entry corrupt (not followed). */
+  async readPath(path: string): Promise<CacheRead> {
+    try {
+      if ((await this.#fs.lstat(this.resultsDir)).kind === 'symlink') {
+        return { state: 'corrupt', path, reason: `results directory ${this.resultsDir} is a symlink (never followed)` };
+      }
+    } catch {
+      // Missing (or unreadable): the read below reports it for the file itself.
+    }
+    return readEntryFile(this.#fs, path);
+  }
+
+  /**
+   * Durably and atomically replaces the attachment's entry (an intent record when `entry.result` is absent).
+   * Throws code 5 for I/O failures and for a symlink or directory at the entry's path or in place of results/.
+   */
+  async write(key: AttachmentKey, entry: CacheEntry): Promise<void> {
+    const path = this.entryPath(key);
+    if (entry.networkName !== key.networkName || entry.containerId !== key.containerId || entry.ifName !== key.ifName) {
+      throw new CNIError(ErrorCode.InvalidEnvironment, `cache entry for ${path} names a different attachment`, {
+        details: `${entry.networkName}-${entry.containerId}-${entry.ifName}`,
+      });
+    }
+    const bytes = Buffer.from(encodeEntry(entry), 'utf8');
+    const started = performance.now();
+    const fs = this.#fs;
+    try {
+      await ensureDir(fs, this.cacheDir, true);
+      await ensureDir(fs, this.resultsDir, false);
+      if (!this.#swept) {
+        this.#swept = true;
+        // Best effort: a failed sweep must not fail an ADD.
+        await this.sweepTempFiles().catch(() => undefined);
+      }
+      await this.#refuseNonFile(path);
+      await writeFileDurable(fs, this.resultsDir, entryFileName(key), bytes, {
+        pid: process.pid,
+        rand: randomBytes(6).toString('hex'),
+      });
+    } catch (e) {
+      throw ioError('failed to write cache entry', path, e);
+    }
+    if (writeChannel.hasSubscribers) {
+      writeChannel.publish({ path, bytes: bytes.byteLength, durationMs: performance.now() - started });
+    }
+  }
+
+  async #refuseNonFile(path: string): Promise<void> {
+    let kind: string;
+    try {
+      kind = (await this.#fs.lstat(path)).kind;
+    } catch (e) {
+      if (errnoCode(e) === 'ENOENT') return;
+      throw e;
+    }
+    if (kind === 'symlink') throw new CNIError(ErrorCode.IOFailure, `cache entry ${path} is a symlink; refusing it`);
+    if (kind !== 'file') throw new CNIError(ErrorCode.IOFailure, `cache entry ${path} is not a regular file`);
+  }
+
+  /** Durably removes the attachment's entry; a missing entry (or results dir) is fine. Throws code 5 otherwise. */
+  async remove(key: AttachmentKey): Promise<void> {
+    const path = this.entryPath(key);
+    let removed: boolean;
+    try {
+      const dir = await this.#fs.lstat(this.resultsDir).catch((e: unknown) => {
+        if (errnoCode(e) === 'ENOENT') return undefined;
+        throw e;
+      });
+      if (dir === undefined) return;
+      if (dir.kind === 'symlink') {
+        throw new CNIError(
+          ErrorCode.IOFailure,
+          `cache directory ${this.resultsDir} is a symlink; refusing to follow it`,
+        );
+      }
+      removed = await unlinkDurable(this.#fs, path);
+    } catch (e) {
+      throw ioError('failed to remove cache entry', path, e);
+    }
+    if (removeChannel.hasSubscribers) removeChannel.publish({ path, removed });
+  }
+
+  /** Moves a bad file of results/ to `<cacheDir>/quarantine/<name>.<stamp>[.<n>]`, durably; returns its new path. */
+  async quarantine(path: string, reason: string): Promise<string> {
+    let to: string;
+    try {
+      to = await quarantineFile(this.#fs, this.cacheDir, path, reason, new Date(this.#now()));
+    } catch (e) {
+      throw ioError('failed to quarantine cache entry', path, e);
+    }
+    if (quarantineChannel.hasSubscribers) quarantineChannel.publish({ from: path, to, reason });
+    return to;
+  }
+
+  /** Streams every file of results/ that may match the filter (bounded memory); nothing when results/ is missing. */
+  async *entries(filter: ListFilter = {}): AsyncGenerator<ListedEntry> {
+    let kind: string;
+    try {
+      kind = (await this.#fs.lstat(this.resultsDir)).kind;
+    } catch (e) {
+      if (errnoCode(e) === 'ENOENT') return;
+      throw ioError('failed to list cache directory', this.resultsDir, e);
+    }
+    if (kind !== 'dir') {
+      throw new CNIError(
+        ErrorCode.IOFailure,
+        `cache directory ${this.resultsDir} is not a directory (or is a symlink)`,
+      );
+    }
+    try {
+      yield* listEntries(this.#fs, this.resultsDir, filter, this.#concurrency);
+    } catch (e) {
+      throw ioError('failed to list cache directory', this.resultsDir, e);
+    }
+  }
+
+  /** Every file of results/ matching the filter, sorted by file name (as Go's GetCachedAttachments sorts). */
+  async list(filter: ListFilter = {}): Promise<ListedEntry[]> {
+    const out: ListedEntry[] = [];
+    for await (const e of this.entries(filter)) out.push(e);
+    return out.sort((a, b) => (a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : 0));
+  }
+
+  /** Removes our temp files in results/ older than the grace period; returns their paths. */
+  async sweepTempFiles(): Promise<string[]> {
+    let removed: string[];
+    try {
+      const dir = await this.#fs.lstat(this.resultsDir).catch(() => undefined);
+      if (dir?.kind !== 'dir') return [];
+      removed = await sweepTempFiles(this.#fs, this.resultsDir, this.#graceMs, this.#now());
+    } catch (e) {
+      throw ioError('failed to sweep temp files in', this.resultsDir, e);
+    }
+    if (removed.length > 0 && sweepChannel.hasSubscribers) sweepChannel.publish({ removed });
+    return removed;
+  }
+}
