@@ -106,7 +106,8 @@ export function parseCidr(s: string): (ParsedIp & { readonly prefix: number }) |
   if (slash < 0) return undefined;
   const addr = s.slice(0, slash);
   const len = s.slice(slash + 1);
-  if (!/^\d{1,3}$/.test(len)) return undefined;
+  // Go reads the prefix with dtoi: decimal digits only, leading zeros allowed.
+  if (!/^\d+$/.test(len)) return undefined;
   const ip = parseIp(addr);
   if (ip === undefined) return undefined;
   const bits = addr.includes(':') ? 128 : 32;
