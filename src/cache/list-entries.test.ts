@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { type CacheFs, nodeCacheFs } from './cache-fs.ts';
+import { ResultCache } from './result-cache.ts';
+import type { AttachmentKey, CacheEntry, ListedEntry } from './types.ts';
+
+let root: string;
+before(() => {
+  root = fs.mkdtempSync(join(tmpdir(), 'cnikit-list-'));
+});
+after(() => fs.rmSync(root, { recursive: true, force: true }));
+
+const entry = (key: AttachmentKey, result = true): CacheEntry => ({
+  kind: 'cniCacheV1',
+  ...key,
+  config: Buffer.from('{}'),
+  cniArgs: [],
+  capabilityArgs: {},
+  ...(result ? { result: { cniVersion: '1.0.0' } } : {}),
+});
+const summary = (l: ListedEntry[]) =>
+  l.map((e) => [
+    e.fileName,
+    e.read.state,
+    e.ownerSource,
+    e.owner ? `${e.owner.networkName}|${e.owner.containerId}|${e.owner.ifName}` : '-',
+  ]);
+
+async function populated(): Promise<ResultCache> {
+  const c = new ResultCache(join(root, `c${Math.random().toString(36).slice(2)}`));
+  await c.write(
+    { networkName: 'net', containerId: 'pod-1', ifName: 'eth0' },
+    entry({ networkName: 'net', containerId: 'pod-1', ifName: 'eth0' }),
+  );
+  await c.write(
+    { networkName: 'net-a', containerId: 'pod-1', ifName: 'eth0' },
+    entry({ networkName: 'net-a', containerId: 'pod-1', ifName: 'eth0' }, false),
+  );
+  await c.write(
+    { networkName: 'net-a', containerId: 'pod-2', ifName: 'eth1' },
+    entry({ networkName: 'net-a', containerId: 'pod-2', ifName: 'eth1' }),
+  );
+  const put = (name: string, bytes: string) => fs.writeFileSync(join(c.resultsDir, name), bytes);
+  put('net-a-pod-3-x-eth0', ''); // empty; cid has a dash
+  put('net-pod-4-eth0', '{"kind":"cniCacheV1","con'); // torn
+  put('zzz-pod-1-eth0', '\0\0\0'); // unknown network
+  put('net-a-pod-5-eth0', '{"cniVersion":"0.3.1"}'); // legacy: owner from name
+  put('.cnikit-tmp-net-a-pod-9-eth0-1-abcdefabcdef', '{"kind":"cniCac'); // our temp: not an entry
+  return c;
+}
+
+describe('ResultCache.list', () => {
+  it('reports every file, bad ones with the owner recovered from the name via known networks', async () => {
+    const c = await populated();
+    assert.deepEqual(summary(await c.list({ knownNetworks: ['net', 'net-a'] })), [
+      ['net-a-pod-1-eth0', 'intent', 'entry', 'net-a|pod-1|eth0'],
+      ['net-a-pod-2-eth1', 'ok', 'entry', 'net-a|pod-2|eth1'],
+      ['net-a-pod-3-x-eth0', 'empty', 'filename', 'net-a|pod-3-x|eth0'],
+      ['net-a-pod-5-eth0', 'ok', 'filename', 'net-a|pod-5|eth0'],
+      ['net-pod-1-eth0', 'ok', 'entry', 'net|pod-1|eth0'],
+      ['net-pod-4-eth0', 'corrupt', 'filename', 'net|pod-4|eth0'],
+      ['zzz-pod-1-eth0', 'corrupt', 'unknown', '-'],
+    ]);
+  });
+
+  it('without known networks, bad files have no owner', async () => {
+    const c = await populated();
+    const l = await c.list();
+    assert.equal(l.length, 7);
+    assert.deepEqual(
+      l.filter((e) => e.ownerSource !== 'entry').map((e) => e.ownerSource),
+      ['unknown', 'unknown', 'unknown', 'unknown'],
+    );
+  });
+
+  it('filters by container ID as Go does (name contains -<cid>-), keeping unknown-owner bad files', async () => {
+    const c = await populated();
+    assert.deepEqual(summary(await c.list({ containerId: 'pod-1', knownNetworks: ['net', 'net-a'] })), [
+      ['net-a-pod-1-eth0', 'intent', 'entry', 'net-a|pod-1|eth0'],
+      ['net-pod-1-eth0', 'ok', 'entry', 'net|pod-1|eth0'],
+      ['zzz-pod-1-eth0', 'corrupt', 'unknown', '-'],
+    ]);
+    // A known container ID settles an ambiguous split.
+    const [e] = await c.list({ containerId: 'pod-3-x' });
+    assert.equal(e?.ownerSource, 'unknown');
+    const [f] = await c.list({ containerId: 'pod-3-x', networkName: 'net-a' });
+    assert.deepEqual(f?.owner, { networkName: 'net-a', containerId: 'pod-3-x', ifName: 'eth0' });
+  });
+
+  it('filters by network: the prefix alone is not enough, the owner must match', async () => {
+    const c = await populated();
+    assert.deepEqual(summary(await c.list({ networkName: 'net', knownNetworks: ['net', 'net-a'] })), [
+      ['net-pod-1-eth0', 'ok', 'entry', 'net|pod-1|eth0'],
+      ['net-pod-4-eth0', 'corrupt', 'filename', 'net|pod-4|eth0'],
+    ]);
+  });
+
+  it('is empty when results/ does not exist', async () => {
+    assert.deepEqual(await new ResultCache(join(root, 'nothing-here')).list(), []);
+  });
+
+  it('never has more reads in flight than its concurrency', async () => {
+    const c = await populated();
+    let open = 0;
+    let peak = 0;
+    const counting: CacheFs = {
+      ...nodeCacheFs,
+      open: async (p, f, m) => {
+        open++;
+        peak = Math.max(peak, open);
+        await new Promise((r) => setTimeout(r, 2));
+        return nodeCacheFs.open(p, f, m);
+      },
+      close: async (fd) => {
+        open--;
+        return nodeCacheFs.close(fd);
+      },
+    };
+    const limited = new ResultCache(c.cacheDir, { fs: counting, listConcurrency: 2 });
+    assert.equal((await limited.list()).length, 7);
+    assert.ok(peak <= 2 && peak > 0, `peak ${peak}`);
+  });
+});
