@@ -163,9 +163,9 @@ describe('parseResult: hostile input', () => {
     assert.deepEqual(r, { cniVersion: '1.0.0', interfaces: [{ name: 'e' }] });
     assert.equal(Object.getPrototypeOf(r), Object.prototype);
     const probe: Record<string, unknown> = {};
-    assert.equal(probe['polluted'], undefined);
-    assert.equal(probe['isAdmin'], undefined);
-    assert.equal(probe['x'], undefined);
+    assert.equal(probe.polluted, undefined);
+    assert.equal(probe.isAdmin, undefined);
+    assert.equal(probe.x, undefined);
     assert.equal(Object.hasOwn(r, '__proto__'), false);
     const inherited = Object.create({ cniVersion: '1.0.0', ips: [{ address: '10.0.0.2/8' }] }) as object;
     assert.deepEqual(parseResult(inherited), { cniVersion: '0.1.0' });
