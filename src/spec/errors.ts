@@ -26,6 +26,7 @@ export interface CNIErrorJSON {
 }
 
 const BRAND = Symbol.for('cnikit.CNIError');
+const VERSION_SHAPE = /^\d+\.\d+\.\d+$/;
 
 export interface CNIErrorOptions {
   readonly details?: string;
@@ -57,7 +58,9 @@ export class CNIError extends Error {
 
   /** The spec's error JSON (details omitted when empty), optionally stamped with a cniVersion. */
   toJSON(cniVersion?: string): CNIErrorJSON {
-    const base = cniVersion === undefined ? {} : { cniVersion };
+    // JSON.stringify calls toJSON(key) with the property name ('' at the top level), so only a value shaped like
+    // a spec version is taken as one; otherwise `{"error": err}` would print `"cniVersion":"error"`.
+    const base = cniVersion !== undefined && VERSION_SHAPE.test(cniVersion) ? { cniVersion } : {};
     return this.details
       ? { ...base, code: this.code, msg: this.msg, details: this.details }
       : { ...base, code: this.code, msg: this.msg };
