@@ -1,0 +1,19 @@
+// The process exit codes of every cnikit command, in one place so --help, the README and the code agree.
+
+/** Exit codes: 0 success, 1 the operation failed, 2 bad usage, 3 a cache check found bad entries, 130 interrupted. */
+export const ExitCode = {
+  Ok: 0,
+  Failed: 1,
+  Usage: 2,
+  BadCache: 3,
+  Interrupted: 130,
+} as const;
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** The exit-code table as printed at the end of every --help. */
+export const EXIT_CODES_HELP = `Exit codes:
+  0    success
+  1    the operation failed (plugin error, config not found, ...)
+  2    usage error (unknown flag, missing argument, bad CNI_ARGS/CAP_ARGS/--timeout)
+  3    cache verify / cache show found an empty, corrupt (or, with --strict, unfinished) entry
+  130  interrupted (SIGINT)`;
