@@ -16,7 +16,26 @@ describe('versions', () => {
       () => parseVersion('broken'),
       (e: unknown) => CNIError.is(e) && e.code === 1 && e.msg.includes('"broken"'),
     );
-    assert.throws(() => parseVersion('1.2.3.4'), /at most 3 parts/);
+    assert.throws(
+      () => parseVersion('1.2.3.4'),
+      (e: unknown) => CNIError.is(e) && e.msg === 'invalid version "1.2.3.4": too many parts',
+    );
+    assert.throws(
+      () => parseVersion('1.x'),
+      (e: unknown) =>
+        CNIError.is(e) &&
+        e.msg === 'failed to convert minor version part "x": strconv.Atoi: parsing "x": invalid syntax',
+    );
+    assert.throws(
+      () => parseVersion('0.'),
+      /failed to convert minor version part "": strconv.Atoi: parsing "": invalid syntax/,
+    );
+    assert.throws(() => parseVersion('99999999999999999999'), /value out of range/);
+  });
+  it('accepts what strconv.Atoi accepts: short forms, signs and negative parts', () => {
+    assert.deepEqual(parseVersion('1'), { major: 1, minor: 0, micro: 0 });
+    assert.deepEqual(parseVersion('1.2'), { major: 1, minor: 2, micro: 0 });
+    assert.deepEqual(parseVersion('0.-42.+1'), { major: 0, minor: -42, micro: 1 });
   });
   it('picks the highest supported cniVersions entry', () => {
     assert.equal(selectCniVersion(['0.3.1', '1.0.0', '9.9.9', 'x']), '1.0.0');

@@ -1,5 +1,6 @@
 // Spec versions: parsing, ordering and negotiation, as libcni's pkg/version does it.
 import { CNIError, ErrorCode } from './errors.ts';
+import { goQuote } from './go-quote.ts';
 
 /** Every spec version cnikit speaks, oldest first. */
 export const SUPPORTED_VERSIONS = ['0.1.0', '0.2.0', '0.3.0', '0.3.1', '0.4.0', '1.0.0', '1.1.0'] as const;
@@ -18,33 +19,33 @@ export function isSpecVersion(v: unknown): v is SpecVersion {
   return typeof v === 'string' && (SUPPORTED_VERSIONS as readonly string[]).includes(v);
 }
 
-function part(name: string, text: string | undefined, whole: string): number {
-  if (text === undefined || !/^-?\d+$/.test(text)) {
+// strconv.Atoi's rules and wording: an optional sign and decimal digits (bounded here by the safe-integer range).
+function part(name: string, text: string): number {
+  const quoted = goQuote(text);
+  const fail = (why: string): never => {
     throw new CNIError(
       ErrorCode.IncompatibleVersion,
-      `failed to convert ${name} version part ${JSON.stringify(text ?? '')}`,
-      {
-        details: `invalid version ${JSON.stringify(whole)}`,
-      },
+      `failed to convert ${name} version part ${quoted}: strconv.Atoi: parsing ${quoted}: ${why}`,
     );
-  }
-  return Number.parseInt(text, 10);
+  };
+  if (!/^[+-]?\d+$/.test(text)) fail('invalid syntax');
+  const n = Number.parseInt(text, 10);
+  if (!Number.isSafeInteger(n)) fail('value out of range');
+  return n;
 }
 
 /** Parses "MAJOR.MINOR.PATCH" ("" means 0.1.0, "1" and "1.0" are accepted as upstream does); throws code 1 on junk. */
 export function parseVersion(v: string): ParsedVersion {
   if (v === '') return { major: 0, minor: 1, micro: 0 };
   const parts = v.split('.');
+  const [major = '', minor, micro] = parts;
   if (parts.length > 3) {
-    throw new CNIError(
-      ErrorCode.IncompatibleVersion,
-      `invalid version ${JSON.stringify(v)}: the version can be at most 3 parts`,
-    );
+    throw new CNIError(ErrorCode.IncompatibleVersion, `invalid version ${goQuote(v)}: too many parts`);
   }
   return {
-    major: part('major', parts[0], v),
-    minor: parts.length > 1 ? part('minor', parts[1], v) : 0,
-    micro: parts.length > 2 ? part('micro', parts[2], v) : 0,
+    major: part('major', major),
+    minor: minor === undefined ? 0 : part('minor', minor),
+    micro: micro === undefined ? 0 : part('micro', micro),
   };
 }
 
