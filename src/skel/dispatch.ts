@@ -17,16 +17,6 @@ export type Outcome =
 
 const INVALID_NETNS = 8;
 
-/** Runs a handler, turning anything it throws that is not a CNIError into code 999 with its message. */
-async function call<T>(fn: () => Promise<T> | T): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    if (CNIError.is(e)) throw e;
-    throw new HandlerError(toCNIError(e, ErrorCode.Internal), e);
-  }
-}
-
 /** Carries a handler's non-CNI exception to the outcome, so runPlugin can log its stack on stderr. */
 class HandlerError extends Error {
   constructor(
@@ -34,6 +24,16 @@ class HandlerError extends Error {
     readonly thrown: unknown,
   ) {
     super(error.message);
+  }
+}
+
+/** Runs a handler, turning anything it throws that is not a CNIError into code 999 with its message. */
+async function call<T>(fn: () => Promise<T> | T): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (CNIError.is(e)) throw e;
+    throw new HandlerError(toCNIError(e, ErrorCode.Internal), e);
   }
 }
 

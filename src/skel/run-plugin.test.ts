@@ -409,3 +409,15 @@ describe('skel results and handler errors', () => {
     assert.equal(r.exitCode, 1);
   });
 });
+
+describe('skel result checking', () => {
+  it('names the field of a malformed ADD result instead of crashing', async () => {
+    const bad = { cniVersion: '1.0.0', ips: [{ address: 'not-a-cidr' }] } as unknown as Result;
+    const r = await run({ add: () => bad }, ADD_ENV, conf({ cniVersion: '1.0.0' }));
+    const e = errorOf(r);
+    assert.equal(e.code, 6);
+    assert.match(e.msg, /^invalid ADD result: ips\[0\]\.address/);
+    const unknownVersion = { cniVersion: '7.0.0' } as unknown as Result;
+    assert.match(errorOf(await run({ add: () => unknownVersion }, ADD_ENV)).msg, /^invalid ADD result: unsupported/);
+  });
+});
