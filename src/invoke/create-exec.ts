@@ -1,5 +1,6 @@
 // cnikit's default Exec: child_process spawn in the plugin's own process group, with a time-out budget, an output
 // cap, stderr forwarding and a bounded ETXTBSY retry (upstream retries too, but then returns empty output).
+import { channel } from 'node:diagnostics_channel';
 import { ErrorCode } from '../spec/errors.ts';
 import { PluginError } from './errors.ts';
 import { findInPath } from './find-in-path.ts';
@@ -25,6 +26,11 @@ export interface ExecDefaults {
 export const DEFAULT_TIMEOUT_MS = 120_000;
 /** Default cap on each of stdout and stderr. */
 export const DEFAULT_MAX_OUTPUT_BYTES = 16 * 1024 * 1024;
+
+/** Published before each plugin exec: `{ pluginPath, command }`. Costs nothing without subscribers. */
+export const execStartChannel = channel('cnikit:exec:start');
+/** Published after each plugin exec: `{ pluginPath, command, durationMs, error? }`. */
+export const execFinishChannel = channel('cnikit:exec:finish');
 
 const writeStderr = (chunk: Uint8Array): void => {
   process.stderr.write(chunk);
@@ -61,6 +67,28 @@ export function createExec(defaults: ExecDefaults = {}): Exec {
   const delayMs = defaults.textBusyDelayMs ?? 1000;
 
   async function execPlugin(
+    pluginPath: string,
+    stdin: Uint8Array,
+    env: Readonly<Record<string, string>>,
+    opts: ExecOptions,
+  ): Promise<Uint8Array> {
+    if (!execStartChannel.hasSubscribers && !execFinishChannel.hasSubscribers) {
+      return run(pluginPath, stdin, env, opts);
+    }
+    const command = env.CNI_COMMAND ?? '';
+    const started = performance.now();
+    execStartChannel.publish({ pluginPath, command });
+    try {
+      const out = await run(pluginPath, stdin, env, opts);
+      execFinishChannel.publish({ pluginPath, command, durationMs: performance.now() - started });
+      return out;
+    } catch (error) {
+      execFinishChannel.publish({ pluginPath, command, durationMs: performance.now() - started, error });
+      throw error;
+    }
+  }
+
+  async function run(
     pluginPath: string,
     stdin: Uint8Array,
     env: Readonly<Record<string, string>>,

@@ -1,5 +1,6 @@
 // Real fixture plugins (test/fixtures/plugins), run the way a runtime runs them.
 import assert from 'node:assert/strict';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import { type PluginDir, pluginDir } from '../../test/fixtures/plugins/cni-path.ts';
@@ -202,5 +203,38 @@ describe('getVersionInfo', () => {
   it('passes other failures through', async () => {
     await assert.rejects(getVersionInfo(exec, plugins.path('garbage'), {}), PluginError);
     await assert.rejects(getVersionInfo(exec, plugins.path('noop'), {}), /decoding version info/);
+  });
+});
+
+describe('diagnostics channels', () => {
+  it('publishes start and finish of each exec, with the error of a failed one', async () => {
+    const seen: [string, unknown][] = [];
+    const onStart = (m: unknown) => seen.push(['start', m]);
+    const onFinish = (m: unknown) => seen.push(['finish', m]);
+    subscribe('cnikit:exec:start', onStart);
+    subscribe('cnikit:exec:finish', onFinish);
+    try {
+      await exec.execPlugin(plugins.path('noop'), stdin, buildPluginEnv(args()), {});
+      await assert.rejects(exec.execPlugin(plugins.path('garbage'), stdin, buildPluginEnv(args()), {}));
+    } finally {
+      unsubscribe('cnikit:exec:start', onStart);
+      unsubscribe('cnikit:exec:finish', onFinish);
+    }
+    assert.deepEqual(
+      seen.map(([kind, m]) => [
+        kind,
+        (m as { pluginPath: string }).pluginPath.split('/').pop(),
+        'error' in (m as object),
+      ]),
+      [
+        ['start', 'noop', false],
+        ['finish', 'noop', false],
+        ['start', 'garbage', false],
+        ['finish', 'garbage', true],
+      ],
+    );
+    const finish = seen[1]?.[1] as { durationMs: number; command: string };
+    assert.equal(finish.command, 'ADD');
+    assert.ok(finish.durationMs > 0);
   });
 });

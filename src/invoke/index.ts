@@ -1,4 +1,11 @@
-export { createExec, DEFAULT_MAX_OUTPUT_BYTES, DEFAULT_TIMEOUT_MS, type ExecDefaults } from './create-exec.ts';
+export {
+  createExec,
+  DEFAULT_MAX_OUTPUT_BYTES,
+  DEFAULT_TIMEOUT_MS,
+  type ExecDefaults,
+  execFinishChannel,
+  execStartChannel,
+} from './create-exec.ts';
 export { buildPluginEnv } from './env.ts';
 export {
   InvalidPluginTypeError,

@@ -166,3 +166,22 @@ describe('a plugin that floods', () => {
     assert.equal(e.msg, `netplugin wrote more than ${16 * 1024 * 1024} bytes to stdout`);
   });
 });
+
+describe('resources', () => {
+  it('leaves no file descriptor and no zombie behind after every kind of ending', async () => {
+    const fds = () => readdirSync('/proc/self/fd').length;
+    await exec.execPlugin(plugins.path('noop'), stdin, env, {}); // warm-up: libuv opens its own fds once
+    const before = fds();
+    for (let i = 0; i < 3; i++) {
+      await exec.execPlugin(plugins.path('noop'), stdin, env, {});
+      await failure(exec.execPlugin(plugins.path('garbage'), stdin, env, {}));
+      await failure(exec.execPlugin(plugins.path('hang'), stdin, env, { timeoutMs: 100 }));
+      await failure(exec.execPlugin(plugins.path('flood'), stdin, env, { maxOutputBytes: 4096 }));
+      await failure(exec.execPlugin(plugins.path('nope'), stdin, env, {}));
+      await exec.execPlugin(plugins.path('daemon'), stdin, env, {});
+    }
+    await sleep(50);
+    assert.equal(fds(), before);
+    assert.deepEqual(ourZombies(), []);
+  });
+});
