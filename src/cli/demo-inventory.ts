@@ -29,9 +29,9 @@ export interface InventoryTarget {
   readonly resultsDir: string;
 }
 
-// Per-attachment chains: bridge's masquerade chain CNI-<24 hex> and portmap's CNI-DN-<24 hex>. The shared chains
-// (CNI-FORWARD, CNI-HOSTPORT-*, CNI-ADMIN) stay by design and are never counted.
-const OWN_CHAIN = /^CNI-(?:DN-)?[0-9a-f]{24}$/;
+// Per-attachment chains: bridge's masquerade chain CNI-<24 hex> and portmap's CNI-DN-<21 hex> (iptables caps chain
+// names at 28 bytes). The shared chains (CNI-FORWARD, CNI-HOSTPORT-*, CNI-ADMIN) stay by design and are not counted.
+const OWN_CHAIN = /^CNI-(?:DN-)?[0-9a-f]{16,24}$/;
 
 /**
  * The lines of `iptables-save` output that belong to one container: rules naming its ID (in their comment) or its
