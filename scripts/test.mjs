@@ -59,7 +59,8 @@ for (const phase of phases) {
     },
   );
   const text = readFileSync(tap, 'utf8');
-  const count = (k) => Number(new RegExp(`^# ${k} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+  // The run's own summary is the last one in the stream (earlier lines may come from nested output).
+  const count = (k) => Number([...text.matchAll(new RegExp(`^# ${k} (\\d+)$`, 'gm'))].at(-1)?.[1] ?? 0);
   const p = { pass: count('pass'), fail: count('fail'), skipped: count('skipped'), todo: count('todo') };
   console.log(`${phase.name}: ${p.pass} passed, ${p.fail} failed, ${p.skipped} skipped`);
   for (const k of Object.keys(total)) total[k] += p[k];

@@ -1,5 +1,5 @@
 // The runtime a container runtime embeds: libcni's CNIConfig in TypeScript style.
-import { ResultCache } from '../cache/index.ts';
+import { DEFAULT_CACHE_DIR, ResultCache } from '../cache/index.ts';
 import type { NetworkConfig, NetworkConfigList } from '../config/index.ts';
 import { createExec } from '../invoke/index.ts';
 import { CNIAggregateError, type Result, type VersionInfo } from '../spec/index.ts';
@@ -13,7 +13,6 @@ import { AttachmentLocks } from './locks.ts';
 import { runStatus, runVersion, validateList, validatePlugin } from './status.ts';
 import type { CallOptions, CNIOptions, DelReport, GCArgs, NetworkAttachment, RuntimeConf } from './types.ts';
 
-export const DEFAULT_CACHE_DIR = '/var/lib/cni';
 export const DEFAULT_IPAM_DATA_DIR = '/var/lib/cni/networks';
 const DEFAULT_TIMEOUT_MS = 5 * 60_000;
 

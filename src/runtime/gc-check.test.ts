@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ensureBundled, PLUGIN_DIR, sampleResult, sandbox } from '../../test/fixtures/runtime.ts';
 import { parseConfigList } from '../config/index.ts';
-import { CNIError } from '../spec/index.ts';
+import { CNIAggregateError, CNIError } from '../spec/index.ts';
 import { CNI, GCError } from './cni.ts';
 
 const sb = sandbox();
@@ -137,15 +137,31 @@ describe('STATUS, VERSION, validate, getters', () => {
     const cni = new CNI({ path: [PLUGIN_DIR], cacheDir: sb.cacheDir });
     const info = await cni.getVersionInfo('cnikit-noop');
     assert.ok(info.supportedVersions.includes('1.1.0'));
-    const debug = sb.debug('val', { reportVersionSupport: ['0.4.0'] });
+    // VERSION gets no config (spec), so an unsupported version is what the list asks for, not what the plugin says.
     const l = parseConfigList(
+      JSON.stringify({
+        cniVersion: '1.2.0',
+        name: 'val',
+        plugins: [{ type: 'cnikit-noop' }, { type: 'cnikit-noop', capabilities: { portMappings: true, x: false } }],
+      }),
+    );
+    await assert.rejects(cni.validateNetworkList(l), (e: unknown) => {
+      assert.ok(e instanceof CNIAggregateError);
+      assert.equal(e.errors.length, 2);
+      assert.equal(
+        e.message,
+        '[plugin cnikit-noop does not support config version "1.2.0" plugin cnikit-noop does not support config version "1.2.0"]',
+      );
+      return true;
+    });
+    const ok = parseConfigList(
       JSON.stringify({
         cniVersion: '1.0.0',
         name: 'val',
-        plugins: [{ type: 'cnikit-noop', debugFile: debug, capabilities: { portMappings: true, x: false } }],
+        plugins: [{ type: 'cnikit-noop', capabilities: { portMappings: true, x: false } }],
       }),
     );
-    await assert.rejects(cni.validateNetworkList(l), /\[plugin cnikit-noop does not support config version "1.0.0"\]/);
+    assert.deepEqual(await cni.validateNetworkList(ok), ['portMappings']);
   });
   it('getters: cached result converted, config with cached args, attachments listed', async () => {
     const s = make('get', '1.0.0');
