@@ -2,7 +2,7 @@
 import type { CacheRead } from '../cache/index.ts';
 import { buildPluginStdin, type NetworkConfigList } from '../config/index.ts';
 import { execPluginWithoutResult } from '../invoke/index.ts';
-import { CNIAggregateError, CNIError, convertResult, type Result, versionAtLeast } from '../spec/index.ts';
+import { CNIAggregateError, CNIError, convertResult, ErrorCode, type Result, versionAtLeast } from '../spec/index.ts';
 import { attachmentArgs, execOptions, findAll, keyOf, type RuntimeContext } from './context.ts';
 import { pluginFailed } from './describe.ts';
 import { reconstructPrevResult } from './reconstruct.ts';
@@ -72,7 +72,19 @@ export async function runDel(
     pluginsRun,
   };
   if (errors.length === 0) {
-    if (prev.cacheState !== 'unreadable-name') await ctx.cache.remove(keyOf(list.name, rt));
+    if (prev.cacheState !== 'unreadable-name') {
+      try {
+        await ctx.cache.remove(keyOf(list.name, rt));
+      } catch (cause) {
+        // Every plugin has torn down, but the entry would make the attachment look alive: say so; a retry is harmless.
+        const text = cause instanceof Error ? cause.message : String(cause);
+        throw new CNIError(
+          ErrorCode.IOFailure,
+          `failed to remove cached result of network ${JSON.stringify(list.name)} after DEL: ${text}`,
+          { cause },
+        );
+      }
+    }
     return report;
   }
   // A valid entry stays so a retry still has prevResult; anything else is already out of results/.
@@ -155,5 +167,5 @@ async function resolvePrev(
 
 function asCNIError(cause: unknown): CNIError {
   if (CNIError.is(cause)) return cause;
-  return new CNIError(999, cause instanceof Error ? cause.message : String(cause), { cause });
+  return new CNIError(ErrorCode.Internal, cause instanceof Error ? cause.message : String(cause), { cause });
 }
