@@ -1,0 +1,256 @@
+// Reads the result cache once, streaming (100,000 entries must not mean 100,000 records in memory): live
+// attachments only feed the live set; everything suspicious is kept as a fact for the findings.
+import { lstat, opendir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { isTempName, type ResultCache } from '../../cache/index.ts';
+import { type Judge, judgeGarbage, judgeOwner } from '../judge.ts';
+import type { Liveness } from '../liveness.ts';
+import type { CacheState, Finding } from '../types.ts';
+import { resultIps } from './result-ips.ts';
+
+/** The attachment a cache file belongs to. */
+export interface CacheOwner {
+  readonly network: string;
+  readonly containerId: string;
+  readonly ifName: string;
+}
+
+/** A cache file that is not a healthy, live attachment (or may turn out not to be one). */
+export type CacheFact =
+  | { readonly state: 'empty'; readonly path: string; readonly owner: CacheOwner | undefined; readonly ageMs: number }
+  | {
+      readonly state: 'corrupt';
+      readonly path: string;
+      readonly owner: CacheOwner | undefined;
+      readonly ageMs: number | undefined;
+      readonly reason: string;
+    }
+  | {
+      readonly state: 'intent';
+      readonly path: string;
+      readonly owner: CacheOwner;
+      readonly ageMs: number;
+      readonly netns: string;
+      readonly netnsExists: boolean;
+    }
+  | {
+      readonly state: 'netns-gone';
+      readonly path: string;
+      readonly owner: CacheOwner;
+      readonly ageMs: number;
+      readonly netns: string;
+      readonly ips: readonly string[];
+    };
+
+/** A file the cache keeps beside its entries (a writer's temp file, a quarantined file). */
+export interface SideFile {
+  readonly path: string;
+  readonly ageMs: number;
+}
+
+/** What the cache probe read. */
+export interface CacheScan {
+  readonly facts: readonly CacheFact[];
+  readonly counts: Readonly<Record<CacheState, number>>;
+  readonly temp: readonly SideFile[];
+  readonly quarantined: readonly SideFile[];
+  /** netns path → owners of entries naming it (healthy or not), for the netns probe. */
+  readonly netnsRefs: ReadonlyMap<string, readonly CacheOwner[]>;
+  readonly entries: number;
+}
+
+/** Options of the cache probe. */
+export interface CacheProbeOptions {
+  readonly knownNetworks: readonly string[];
+  readonly now: number;
+  readonly minAgeMs: number;
+  /** Called now and then with the number of entries read so far. */
+  readonly onProgress?: ((read: number) => void) | undefined;
+}
+
+function makeExists(): (path: string) => Promise<boolean> {
+  const seen = new Map<string, Promise<boolean>>();
+  return (path) => {
+    let p = seen.get(path);
+    if (p === undefined) {
+      p = stat(path).then(
+        () => true,
+        () => false,
+      );
+      seen.set(path, p);
+    }
+    return p;
+  };
+}
+
+function ownerOf(
+  key: { networkName: string; containerId: string; ifName: string } | undefined,
+): CacheOwner | undefined {
+  return key === undefined ? undefined : { network: key.networkName, containerId: key.containerId, ifName: key.ifName };
+}
+
+async function sideFiles(dir: string, keep: (name: string) => boolean, now: number): Promise<SideFile[]> {
+  const out: SideFile[] = [];
+  let d: Awaited<ReturnType<typeof opendir>>;
+  try {
+    d = await opendir(dir, { bufferSize: 256 });
+  } catch {
+    return out;
+  }
+  for await (const ent of d) {
+    if (!keep(ent.name)) continue;
+    const path = join(dir, ent.name);
+    const st = await lstat(path).catch(() => undefined);
+    if (st?.isFile() === true) out.push({ path, ageMs: Math.max(0, Math.round(now - st.mtimeMs)) });
+  }
+  return out;
+}
+
+/**
+ * Streams `<cacheDir>/results` into the live set (ok entries whose netns exists, or whose netns is not recorded)
+ * and facts about everything else; never changes a file. Throws when results/ cannot be listed.
+ */
+export async function probeCache(cache: ResultCache, live: Liveness, opts: CacheProbeOptions): Promise<CacheScan> {
+  const exists = makeExists();
+  const facts: CacheFact[] = [];
+  const counts: Record<CacheState, number> = { ok: 0, netns_gone: 0, intent: 0, empty: 0, corrupt: 0 };
+  const netnsRefs = new Map<string, CacheOwner[]>();
+  const ref = (netns: string | undefined, owner: CacheOwner | undefined): void => {
+    if (netns === undefined || netns === '' || owner === undefined) return;
+    const list = netnsRefs.get(netns);
+    if (list === undefined) netnsRefs.set(netns, [owner]);
+    else list.push(owner);
+  };
+  let n = 0;
+  for await (const e of cache.entries({ knownNetworks: opts.knownNetworks })) {
+    n++;
+    if (opts.onProgress !== undefined && n % 1000 === 0) opts.onProgress(n);
+    const read = e.read;
+    const owner = ownerOf(e.owner);
+    const ageMs =
+      'mtimeMs' in read && read.mtimeMs !== undefined ? Math.max(0, Math.round(opts.now - read.mtimeMs)) : undefined;
+    if (owner !== undefined && ageMs !== undefined && ageMs < opts.minAgeMs) live.addYoung(owner.containerId);
+    switch (read.state) {
+      case 'missing':
+        break;
+      case 'ok': {
+        const netns = read.entry.netns ?? '';
+        ref(netns, owner);
+        // No netns recorded (or a legacy file that never had one): nothing says it is gone, so it is live.
+        if (owner === undefined || read.legacy || netns === '' || (await exists(netns))) {
+          counts.ok++;
+          if (owner !== undefined) live.addLive(owner.containerId);
+          for (const ip of resultIps(read.result)) live.addHeldIp(ip);
+          break;
+        }
+        counts.netns_gone++;
+        facts.push({ state: 'netns-gone', path: e.path, owner, ageMs: ageMs ?? 0, netns, ips: resultIps(read.result) });
+        break;
+      }
+      case 'intent': {
+        counts.intent++;
+        const netns = read.entry.netns ?? '';
+        ref(netns, owner);
+        if (owner === undefined) {
+          facts.push({
+            state: 'corrupt',
+            path: e.path,
+            owner: undefined,
+            ageMs,
+            reason: 'intent record names no attachment',
+          });
+          break;
+        }
+        const netnsExists = netns !== '' && (await exists(netns));
+        facts.push({ state: 'intent', path: e.path, owner, ageMs: ageMs ?? 0, netns, netnsExists });
+        break;
+      }
+      case 'empty':
+        counts.empty++;
+        facts.push({ state: 'empty', path: e.path, owner, ageMs: ageMs ?? 0 });
+        break;
+      case 'corrupt':
+        counts.corrupt++;
+        facts.push({ state: 'corrupt', path: e.path, owner, ageMs, reason: read.reason });
+        break;
+    }
+  }
+  opts.onProgress?.(n);
+  const temp = await sideFiles(cache.resultsDir, isTempName, opts.now);
+  const quarantined = await sideFiles(
+    join(cache.cacheDir, 'quarantine'),
+    (name) => !name.endsWith('.reason'),
+    opts.now,
+  );
+  return { facts, counts, temp, quarantined, netnsRefs, entries: n };
+}
+
+/** After the live set is complete: IPs of netns-gone entries whose container turned out live are held too. */
+export function holdLiveIps(scan: CacheScan, live: Liveness): void {
+  for (const f of scan.facts) {
+    if (f.state === 'netns-gone' && live.isLive(f.owner.containerId)) for (const ip of f.ips) live.addHeldIp(ip);
+  }
+}
+
+/** The cache's findings, judged against the complete live set. */
+export function cacheFindings(scan: CacheScan, judge: Judge): Finding[] {
+  const out: Finding[] = [];
+  for (const f of scan.facts) {
+    const o = f.owner;
+    const base = { network: o?.network, containerId: o?.containerId, ifName: o?.ifName, ageMs: f.ageMs };
+    switch (f.state) {
+      case 'empty':
+        out.push({ ...base, kind: 'cache-empty', path: f.path, disposition: badFileDisposition(judge, o, f.ageMs) });
+        break;
+      case 'corrupt':
+        out.push({
+          ...base,
+          kind: 'cache-corrupt',
+          path: f.path,
+          reason: f.reason,
+          disposition: badFileDisposition(judge, o, f.ageMs),
+        });
+        break;
+      case 'intent':
+        out.push({
+          ...base,
+          kind: 'cache-intent',
+          path: f.path,
+          netns: f.netns,
+          netnsExists: f.netnsExists,
+          disposition: judgeOwner(judge, f.owner.containerId, f.ageMs),
+        });
+        break;
+      case 'netns-gone':
+        out.push({
+          ...base,
+          kind: 'cache-netns-gone',
+          path: f.path,
+          netns: f.netns,
+          disposition: judgeOwner(judge, f.owner.containerId, f.ageMs),
+        });
+        break;
+    }
+  }
+  for (const t of scan.temp) {
+    out.push({
+      ...noOwner(t.ageMs),
+      kind: 'cache-temp-stale',
+      path: t.path,
+      disposition: judgeGarbage(judge, t.ageMs),
+    });
+  }
+  for (const q of scan.quarantined) {
+    out.push({ ...noOwner(q.ageMs), kind: 'cache-quarantined', path: q.path, disposition: 'report-only' });
+  }
+  return out;
+}
+
+function badFileDisposition(judge: Judge, owner: CacheOwner | undefined, ageMs: number | undefined) {
+  // An unreadable file is useless to anyone; without an owner it is quarantined, with one it goes through DEL.
+  return owner === undefined ? judgeGarbage(judge, ageMs) : judgeOwner(judge, owner.containerId, ageMs);
+}
+
+function noOwner(ageMs: number) {
+  return { network: undefined, containerId: undefined, ifName: undefined, ageMs };
+}
