@@ -35,7 +35,8 @@ export interface Inventory {
   readonly iptables: readonly string[];
   /** Entries in `<cacheDir>/results` for the attachment (every file without `cid`), including our temp files. */
   readonly cacheFiles: readonly string[];
-  /** Files in `<cacheDir>/quarantine`: evidence kept on purpose, reported but not counted as a leak. */
+  /** Files moved to `<cacheDir>/quarantine` (their `.reason` notes aside): evidence kept on purpose, reported but
+   *  not counted as a leak. */
   readonly quarantined: readonly string[];
   /** tuning's saved state for the container. */
   readonly tuningFiles: readonly string[];
@@ -139,7 +140,7 @@ export async function inventory(host: HostNetns, q: InventoryQuery): Promise<Inv
     ipamFiles(q),
     iptablesLines(host, q),
     cacheFiles(q),
-    listDir(join(q.cacheDir, 'quarantine')),
+    listDir(join(q.cacheDir, 'quarantine')).then((names) => names.filter((n) => !n.endsWith('.reason'))),
     tuningFiles(q),
   ]);
   const count = veths.length + links.length + ipam.length + ipt.length + cache.length + tuning.length;

@@ -40,7 +40,7 @@ export function spawnKillable(
 ): KillableRun {
   const child: ChildProcessByStdio<null, Readable, Readable> = spawn(
     'unshare',
-    ['--pid', '--fork', '--kill-child', cmd, ...args],
+    ['--pid', '--fork', '--kill-child', '--mount-proc', cmd, ...args],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env }, detached: true },
   );
   const out: Buffer[] = [];
