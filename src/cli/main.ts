@@ -106,6 +106,11 @@ function start(): void {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // `cnikit cache ls | head -1` closes our stdout early: that is the reader's choice, not a failure to report.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? ExitCode.Ok);
+    throw err;
+  });
   main(process.argv.slice(2), processIO(controller.signal)).then(
     (code) => {
       process.removeListener('SIGINT', onSignal);

@@ -99,3 +99,11 @@ describe('version', () => {
     assert.ok(v.supportedVersions.includes('1.1.0'));
   });
 });
+
+describe('doctor', () => {
+  it('is dispatched to src/cli/doctor.ts and has its own help', () => {
+    const r = runCli(['doctor', '--help']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^Usage: cnikit doctor/);
+  });
+});
