@@ -4,9 +4,16 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { NetworkConfigList } from '../config/index.ts';
-import { convertResult, type IPConfig100, isValidName, type Result } from '../spec/index.ts';
+import {
+  cidrContains,
+  convertResult,
+  type IPConfig100,
+  isValidName,
+  parseCidr,
+  parseIp,
+  type Result,
+} from '../spec/index.ts';
 import type { RuntimeContext } from './context.ts';
-import { cidrContains, parseCidr, parseIp } from './ip.ts';
 import type { RuntimeConf } from './types.ts';
 
 interface RangeInfo {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { ipFamilyOf, parseCidr, parseIp } from './ip-address.ts';
+import { cidrContains, ipFamilyOf, parseCidr, parseIp } from './ip-address.ts';
 
 describe('parseIp (Go net.ParseIP rules)', () => {
   it('accepts IPv4 and every IPv6 form, and reports the family Go To4() sees', () => {
@@ -82,5 +82,25 @@ describe('parseCidr (Go net.ParseCIDR rules)', () => {
     assert.equal(ipFamilyOf('fd00::1'), '6');
     assert.equal(ipFamilyOf('::ffff:10.0.0.1/104'), '4');
     assert.equal(ipFamilyOf('garbage:'), '6');
+  });
+});
+
+describe('cidrContains', () => {
+  it('matches by prefix within a family only', () => {
+    const net = parseCidr('10.9.0.0/16');
+    const v6 = parseCidr('fd00:1::/64');
+    assert.ok(net && v6);
+    const ip = (s: string) => {
+      const p = parseIp(s);
+      assert.ok(p);
+      return p;
+    };
+    assert.ok(cidrContains(net, ip('10.9.255.1')));
+    assert.ok(!cidrContains(net, ip('10.10.0.1')));
+    assert.ok(!cidrContains(net, ip('::a09:1')));
+    assert.ok(cidrContains(v6, ip('fd00:1::5')));
+    assert.ok(!cidrContains(v6, ip('fd00:2::5')));
+    const odd = parseCidr('192.168.1.128/25');
+    assert.ok(odd && cidrContains(odd, ip('192.168.1.200')) && !cidrContains(odd, ip('192.168.1.100')));
   });
 });

@@ -123,3 +123,15 @@ export function ipFamilyOf(addressOrCidr: string): '4' | '6' {
   if (ip !== undefined) return ip.family === 4 ? '4' : '6';
   return addressOrCidr.includes(':') ? '6' : '4';
 }
+
+/** True when `ip` lies inside `cidr` (same family, first `prefix` bits equal). */
+export function cidrContains(cidr: ParsedIp & { readonly prefix: number }, ip: ParsedIp): boolean {
+  if (cidr.family !== ip.family) return false;
+  // Both are held in 16-byte form; an IPv4 prefix counts from the mapped part at byte 12.
+  let bits = cidr.family === 4 ? cidr.prefix + 96 : cidr.prefix;
+  for (let i = 0; i < 16 && bits > 0; i++, bits -= 8) {
+    const mask = bits >= 8 ? 0xff : (0xff << (8 - bits)) & 0xff;
+    if (((cidr.bytes[i] ?? 0) & mask) !== ((ip.bytes[i] ?? 0) & mask)) return false;
+  }
+  return true;
+}
