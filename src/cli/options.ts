@@ -45,7 +45,7 @@ export const COMMON_FLAGS_HELP = `Common flags (every command):
   --cni-path PATH       plugin search path, ':'-separated (env CNI_PATH); cnikit's own plugins are searched last
   --container-id ID     container ID (env CNI_CONTAINERID); default cnitool-<20 hex of sha512(abs netns)>
   --timeout DURATION    limit per plugin exec: 30s, 2m, 500ms, or milliseconds; 0 disables (default 5m)
-  --json                machine-readable output on stdout; errors as the CNI error object on stderr
+  --json                machine-readable output on stdout; an error is the CNI error object, last line of stderr
   -h, --help            this help`;
 
 /** Flag values as node:util parseArgs returns them, before they are narrowed. */

@@ -1,6 +1,6 @@
-// How results and failures reach the user. Errors always go to stderr: as upstream cnitool's plain message, or
-// with --json as the spec's error object ({code, msg, details}) so scripts can branch on the code. Stdout carries
-// only a command's product (a result, a table, a report), so `cnikit add ... > result.json` stays clean.
+// How results and failures reach the user. Errors always go to stderr: as upstream cnitool's plain message, or with
+// --json as the spec's error object ({code, msg, details}) on the last line, so scripts can branch on the code.
+// Stdout carries only a command's product (a result, a table, a report): `cnikit add ... > result.json` stays clean.
 import { type CNIErrorJSON, printResult, type Result, toCNIError } from '../spec/index.ts';
 import type { CliIO } from './io.ts';
 import { UsageError } from './usage-error.ts';
@@ -26,8 +26,8 @@ export function errorObject(err: unknown): CNIErrorJSON {
 /** Reports a failure on stderr; usage errors also show the synopsis and where to find --help. */
 export function reportError(io: CliIO, err: unknown, json: boolean, command: string): void {
   if (json) {
-    // 4-space indent, as a Go plugin prints its error object.
-    io.stderr.write(`${JSON.stringify(errorObject(err), null, 4)}\n`);
+    // One line, and always the last one: plugins' own stderr passes through above it, so `tail -n 1` finds it.
+    io.stderr.write(`${JSON.stringify(errorObject(err))}\n`);
     return;
   }
   if (err instanceof UsageError) {

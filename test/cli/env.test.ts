@@ -191,3 +191,25 @@ describe('--timeout', () => {
     assert.ok(Date.now() - started < 10_000, 'did not wait for the plugin');
   });
 });
+
+describe('--json with a chatty plugin', () => {
+  it('the error object is the last line of stderr, after the plugin stderr', () => {
+    writeFileSync(
+      join(fx.pluginDir, 'chatty'),
+      '#!/bin/sh\ncat >/dev/null\necho "chatty: warming up" >&2\nprintf \'{"cniVersion":"1.1.0","code":7,"msg":"bad config"}\'\nexit 1\n',
+      { mode: 0o755 },
+    );
+    writeFileSync(
+      join(fx.confDir, '40-chatty.conflist'),
+      JSON.stringify({ cniVersion: '1.1.0', name: 'chatty', plugins: [{ type: 'chatty' }] }),
+    );
+    const r = runCli(['add', '--json', 'chatty', NETNS], { ...fx.env, ...ID });
+    assert.equal(r.code, 1);
+    const lines = r.stderr.trimEnd().split('\n');
+    assert.ok(lines.length >= 2, r.stderr);
+    assert.match(r.stderr, /chatty: warming up/);
+    const err = JSON.parse(lines.at(-1) ?? '') as { code: number; msg: string };
+    assert.equal(err.code, 7);
+    assert.match(err.msg, /bad config/);
+  });
+});
