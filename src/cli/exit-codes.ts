@@ -1,6 +1,6 @@
 // The process exit codes of every cnikit command, in one place so --help, the README and the code agree.
 
-/** Exit codes: 0 success, 1 the operation failed, 2 bad usage, 3 a cache check found bad entries, 130 interrupted. */
+/** Exit codes: 0 success, 1 the operation failed, 2 bad usage, 3 damage found (cache verify/show, doctor), 130 interrupted. */
 export const ExitCode = {
   Ok: 0,
   Failed: 1,
@@ -15,5 +15,6 @@ export const EXIT_CODES_HELP = `Exit codes:
   0    success
   1    the operation failed (plugin error, config not found, ...)
   2    usage error (unknown flag, missing argument, bad CNI_ARGS/CAP_ARGS/--timeout)
-  3    cache verify / cache show found an empty, corrupt (or, with --strict, unfinished) entry
+  3    damage found: cache verify/show met an empty or corrupt (with --strict: unfinished) entry;
+       doctor found leaks (dry run) or left some (after --fix)
   130  interrupted (SIGINT)`;

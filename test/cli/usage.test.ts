@@ -37,7 +37,7 @@ describe('--help', () => {
     const r = runCli(['--help']);
     assert.equal(r.code, 0);
     for (const c of [...COMMANDS, 'doctor']) assert.match(r.stdout, new RegExp(`^  ${c}\\b`, 'm'));
-    assert.match(r.stdout, /Exit codes:[\s\S]*\n {2}3 {4}cache verify/);
+    assert.match(r.stdout, /Exit codes:[\s\S]*\n {2}3 {4}damage found: cache verify/);
   });
   for (const c of COMMANDS) {
     it(`cnikit ${c} --help prints its usage on stdout and exits 0`, () => {
