@@ -134,7 +134,7 @@ function collect(
     if (open === 0) finish();
   };
 
-  child.once('error', (e) => {
+  child.on('error', (e) => {
     if (child.pid !== undefined || done) return; // a kill error after start; the exit path still reports
     done = true;
     clearTimeout(timer);
