@@ -1,0 +1,267 @@
+// Both runChild backends against the same real fixture plugins: the posix_spawn one must be indistinguishable from
+// the child_process one in every outcome, and must leave no fd, zombie or stray process behind.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { open, readFile, rm, writeFile } from 'node:fs/promises';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type PluginDir, pluginDir } from '../../test/fixtures/plugins/cni-path.ts';
+import { loadLibc } from './libc.ts';
+import { type ChildLimits, type ChildOutcome, runChild } from './spawn-child.ts';
+import { runChildPosix } from './spawn-posix.ts';
+import { runChild as runChildSelected, spawnBackend } from './spawn-posix-select.ts';
+
+type Run = (
+  file: string,
+  stdin: Uint8Array,
+  env: Readonly<Record<string, string>>,
+  l: ChildLimits,
+) => Promise<ChildOutcome>;
+
+const libc = await loadLibc();
+const backends: readonly (readonly [string, Run | undefined])[] = [
+  ['child_process', runChild],
+  ['posix_spawn', libc === undefined ? undefined : (f, s, e, l) => runChildPosix(libc, f, s, e, l)],
+];
+
+let plugins: PluginDir;
+const env = { CNI_COMMAND: 'ADD', PATH: '/usr/bin:/bin' };
+const stdin = Buffer.from('{"cniVersion":"1.0.0","name":"n","type":"t"}');
+const limits = (over: Partial<ChildLimits> = {}): ChildLimits => ({
+  signal: undefined,
+  timeoutMs: 10_000,
+  maxOutputBytes: 16 << 20,
+  stderr: () => {},
+  ...over,
+});
+
+/** A fixture script of our own in the plugin dir. */
+async function script(name: string, body: string): Promise<string> {
+  const p = plugins.path(name);
+  await writeFile(p, `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+  return p;
+}
+
+/** State letter and parent of a pid, or undefined once it is gone. */
+function proc(pid: number): { state: string; ppid: number } | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { state: fields[0] ?? '?', ppid: Number(fields[1]) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Dead: gone, or a zombie some other process must reap (this sandbox's pid 1 may not reap orphans). */
+const dead = (pid: number): boolean => {
+  const p = proc(pid);
+  return p === undefined || (p.state === 'Z' && p.ppid !== process.pid);
+};
+
+function ourZombies(): number[] {
+  return readdirSync('/proc')
+    .filter((n) => /^\d+$/.test(n))
+    .map(Number)
+    .filter((pid) => proc(pid)?.state === 'Z' && proc(pid)?.ppid === process.pid);
+}
+
+async function eventually(check: () => boolean, ms = 3000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) assert.fail('timed out waiting');
+    await sleep(10);
+  }
+}
+
+function ended(o: ChildOutcome): Exclude<ChildOutcome, { kind: 'spawn-error' }> {
+  assert.notEqual(o.kind, 'spawn-error', o.kind === 'spawn-error' ? o.error.message : '');
+  if (o.kind === 'spawn-error') throw o.error;
+  return o;
+}
+
+before(async () => {
+  plugins = await pluginDir();
+});
+beforeEach(() => rm(plugins.path('hang.pids'), { force: true }));
+after(() => plugins.cleanup());
+
+for (const [name, run] of backends) {
+  describe(`runChild over ${name}`, { skip: run === undefined && 'koffi or glibc unavailable' }, () => {
+    const go = run ?? runChild;
+
+    it('captures stdout, stderr and the exit code; names a signal', async () => {
+      const ok = ended(await go(plugins.path('noop'), stdin, env, limits()));
+      assert.deepEqual(
+        [ok.kind, ok.stdout.toString(), ok.exitCode, ok.signal],
+        ['exited', '{"cniVersion":"1.0.0"}\n', 0, null],
+      );
+      const seen: Buffer[] = [];
+      const bad = ended(
+        await go(plugins.path('garbage'), stdin, env, limits({ stderr: (c) => seen.push(Buffer.from(c)) })),
+      );
+      assert.equal(bad.exitCode, 3);
+      assert.equal(bad.stdout.toString(), 'panic: this is not json\n');
+      assert.equal(bad.stderrTail.toString(), 'garbage: something broke at line 42\n');
+      assert.equal(Buffer.concat(seen).toString(), 'garbage: something broke at line 42\n');
+      const killed = ended(await go(plugins.path('killed'), stdin, env, limits()));
+      assert.deepEqual([killed.exitCode, killed.signal], [null, 'SIGSEGV']);
+    });
+
+    it('passes the exact stdin and env, and round-trips 4 MiB each way', async () => {
+      await go(plugins.path('record'), stdin, { ...env, ODD: 'a b=c;"é"' }, limits());
+      assert.equal(await readFile(plugins.path('record.stdin'), 'utf8'), stdin.toString());
+      assert.match(await readFile(plugins.path('record.env'), 'utf8'), /^ODD=a b=c;"é"$/m);
+      const big = Buffer.alloc(4 << 20, 'xyz');
+      const echo = ended(await go(await script('echo', 'exec cat'), big, env, limits()));
+      assert.equal(echo.exitCode, 0);
+      assert.ok(echo.stdout.equals(big));
+    });
+
+    it('does not crash when the plugin exits without reading a large stdin (EPIPE)', async () => {
+      const o = ended(await go(await script('no-read', 'echo ok'), Buffer.alloc(1 << 20), env, limits()));
+      assert.deepEqual([o.kind, o.stdout.toString(), o.exitCode], ['exited', 'ok\n', 0]);
+    });
+
+    it('starts the plugin with default signal dispositions, an empty mask, in its own session and group', async () => {
+      const p = await script('sigs', 'grep -E "^Sig(Ign|Blk)" /proc/$$/status; cut -d" " -f1,5,6 /proc/$$/stat');
+      const text = ended(await go(p, stdin, env, limits())).stdout.toString();
+      // Node ignores SIGPIPE; a plugin that inherited that would see EPIPE where Go's plugins expect to die.
+      assert.match(text, /^SigIgn:\s+0+$/m);
+      assert.match(text, /^SigBlk:\s+0+$/m);
+      const [pid, pgrp, session] = (text.trim().split('\n').pop() ?? '').split(' ');
+      assert.ok(pid !== undefined && pid !== '');
+      assert.deepEqual([pgrp, session], [pid, pid]);
+    });
+
+    it('kills a plugin past the output cap, on stdout and on stderr', async () => {
+      const out = await go(plugins.path('flood'), stdin, env, limits({ maxOutputBytes: 64 * 1024 }));
+      assert.equal(out.kind, 'output-limit');
+      assert.ok(out.kind === 'output-limit' && out.stream === 'stdout' && out.signal === 'SIGKILL');
+      const err = await go(
+        plugins.path('flood'),
+        stdin,
+        { ...env, FLOOD_STDERR: '1' },
+        limits({ maxOutputBytes: 4096 }),
+      );
+      assert.ok(err.kind === 'output-limit' && err.stream === 'stderr', err.kind);
+    });
+
+    it('kills a hanging plugin and its child at the time-out, and reaps the plugin', async () => {
+      const started = Date.now();
+      const o = await go(plugins.path('hang'), stdin, env, limits({ timeoutMs: 300 }));
+      const took = Date.now() - started;
+      assert.ok(o.kind === 'timeout' && o.timeoutMs === 300 && o.signal === 'SIGKILL', o.kind);
+      assert.ok(took >= 290 && took < 3000, `took ${took} ms`);
+      assert.match(o.stderrTail.toString(), /hang: waiting forever/);
+      const [leader = 0, child = 0] = (await readFile(plugins.path('hang.pids'), 'utf8')).trim().split(' ').map(Number);
+      assert.equal(proc(leader), undefined, 'the plugin is reaped, not a zombie');
+      await eventually(() => dead(child));
+    });
+
+    it('kills on abort, and never starts when already aborted', async () => {
+      const ac = new AbortController();
+      const run = go(plugins.path('hang'), stdin, env, limits({ signal: ac.signal, timeoutMs: 60_000 }));
+      await eventually(() => readdirSync(plugins.dir).includes('hang.pids'));
+      const reason = new Error('pod deleted');
+      ac.abort(reason);
+      const o = await run;
+      assert.ok(o.kind === 'aborted' && o.reason === reason && o.signal === 'SIGKILL', o.kind);
+      await rm(plugins.path('hang.pids'));
+      const never = await go(plugins.path('hang'), stdin, env, limits({ signal: AbortSignal.abort() }));
+      assert.equal(never.kind, 'aborted');
+      await sleep(100);
+      assert.ok(!readdirSync(plugins.dir).includes('hang.pids'));
+    });
+
+    it('returns soon after a plugin exits leaving a child on its pipes, and kills that child', async () => {
+      const started = Date.now();
+      const o = ended(await go(plugins.path('daemon'), stdin, env, limits()));
+      assert.ok(Date.now() - started < 2000);
+      assert.deepEqual([o.kind, o.exitCode, o.stdout.toString()], ['exited', 0, '{"cniVersion":"1.0.0"}\n']);
+      const pid = Number(await readFile(plugins.path('daemon.pid'), 'utf8'));
+      await eventually(() => dead(pid));
+    });
+
+    it('reports why a plugin could not start, with the errno code the ETXTBSY retry keys on', async () => {
+      const missing = await go(plugins.path('nope'), stdin, env, limits());
+      assert.ok(missing.kind === 'spawn-error' && missing.code === 'ENOENT', missing.kind);
+      assert.match(missing.error.message, /ENOENT/);
+      const p = plugins.path('not-exec');
+      await writeFile(p, '#!/bin/sh\n', { mode: 0o644 });
+      const denied = await go(p, stdin, env, limits());
+      assert.ok(denied.kind === 'spawn-error' && denied.code === 'EACCES', denied.kind);
+      const busy = await script('busy', 'exit 0');
+      const writer = await open(busy, 'r+');
+      try {
+        const o = await go(busy, stdin, env, limits());
+        assert.ok(o.kind === 'spawn-error' && o.code === 'ETXTBSY', o.kind);
+      } finally {
+        await writer.close();
+      }
+      const nul = await go(plugins.path('noop'), stdin, { ...env, CNI_NETNS: 'a\0b' }, limits());
+      assert.ok(nul.kind === 'spawn-error' && nul.code === 'ERR_INVALID_ARG_VALUE', nul.kind);
+    });
+
+    it('runs 32 plugins at once, each with its own stdin, env and output', async () => {
+      const p = await script('ident', 'cat; printf " %s" "$ID"; exit $((ID % 7))');
+      const runs = Array.from({ length: 32 }, (_, i) =>
+        go(p, Buffer.from(`in-${i}`), { ...env, ID: String(i) }, limits()).then(ended),
+      );
+      const outs = await Promise.all(runs);
+      outs.forEach((o, i) => {
+        assert.equal(o.stdout.toString(), `in-${i} ${i}`);
+        assert.equal(o.exitCode, i % 7);
+      });
+    });
+
+    it('leaves no fd and no zombie behind after every kind of ending', async () => {
+      const fds = (): number => readdirSync('/proc/self/fd').length;
+      await go(plugins.path('noop'), stdin, env, limits()); // warm-up: libuv opens its own fds once
+      const before = fds();
+      for (let i = 0; i < 3; i++) {
+        await go(plugins.path('noop'), stdin, env, limits());
+        await go(plugins.path('garbage'), stdin, env, limits());
+        await go(plugins.path('hang'), stdin, env, limits({ timeoutMs: 100 }));
+        await go(plugins.path('flood'), stdin, env, limits({ maxOutputBytes: 4096 }));
+        await go(plugins.path('nope'), stdin, env, limits());
+        await go(plugins.path('daemon'), stdin, env, limits());
+      }
+      await sleep(50);
+      assert.equal(fds(), before);
+      assert.deepEqual(ourZombies(), []);
+    });
+  });
+}
+
+describe('posix_spawn beside child_process', { skip: libc === undefined && 'koffi or glibc unavailable' }, () => {
+  it("keeps every exit status while libuv reaps its own children at the same time (its SIGCHLD handler can't steal ours)", async () => {
+    if (libc === undefined) return;
+    const p = await script('code', 'sleep 0.0$((ID % 5)); exit $((ID % 100 + 1))');
+    const others = Array.from(
+      { length: 16 },
+      () => new Promise<number | null>((resolve) => spawn('/bin/sh', ['-c', 'exit 9']).once('exit', resolve)),
+    );
+    const ours = Array.from({ length: 48 }, (_, i) => runChildPosix(libc, p, stdin, { ID: String(i) }, limits()));
+    for (const [i, o] of (await Promise.all(ours)).entries()) assert.equal(ended(o).exitCode, (i % 100) + 1);
+    assert.deepEqual(await Promise.all(others), Array(16).fill(9));
+  });
+});
+
+describe('backend selection', () => {
+  it('uses posix_spawn where it loads, and child_process when CNIKIT_SPAWN=child', async () => {
+    const saved = process.env.CNIKIT_SPAWN;
+    try {
+      delete process.env.CNIKIT_SPAWN;
+      assert.equal(await spawnBackend(), libc === undefined ? 'child' : 'posix');
+      process.env.CNIKIT_SPAWN = 'child';
+      assert.equal(await spawnBackend(), 'child');
+      const o = ended(await runChildSelected(plugins.path('noop'), stdin, env, limits()));
+      assert.equal(o.stdout.toString(), '{"cniVersion":"1.0.0"}\n');
+    } finally {
+      if (saved === undefined) delete process.env.CNIKIT_SPAWN;
+      else process.env.CNIKIT_SPAWN = saved;
+    }
+  });
+});
