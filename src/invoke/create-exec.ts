@@ -5,7 +5,9 @@ import { ErrorCode } from '../spec/errors.ts';
 import { PluginError } from './errors.ts';
 import { findInPath } from './find-in-path.ts';
 import { failureOf, spawnText } from './plugin-failure.ts';
-import { runChild } from './spawn-child.ts';
+// The backend: posix_spawn through koffi on Linux-glibc (vfork cost, as Go), child_process elsewhere or with
+// CNIKIT_SPAWN=child; see spawn-posix-select.ts.
+import { runChild } from './spawn-posix-select.ts';
 import type { Exec, ExecOptions } from './types.ts';
 
 /** Defaults of an Exec; each call's ExecOptions override the first three. */
