@@ -12,6 +12,14 @@ export interface FsStat {
   readonly mode: number;
 }
 
+/** One whole small file, read without following a symlink, or what stood in the way. */
+export type RawFile =
+  | { readonly kind: 'file'; readonly bytes: Uint8Array; readonly mtimeMs: number }
+  | { readonly kind: 'dir' | 'other' | 'symlink'; readonly mtimeMs?: number }
+  | { readonly kind: 'too-large'; readonly size: number; readonly mtimeMs: number }
+  | { readonly kind: 'missing' }
+  | { readonly kind: 'error'; readonly code: string };
+
 /** Numeric open(2) flags, from Node's fs.constants on Linux. */
 export const O = {
   RDONLY: fs.constants.O_RDONLY,
@@ -50,6 +58,12 @@ export interface CacheFs {
   unlink(path: string): Promise<void>;
   /** The names in a directory, streamed (no "." or ".."), so a huge directory needs no big array. */
   readdir(path: string): AsyncIterable<string>;
+  /**
+   * Optional fast path for listing: the same as open(O_NOFOLLOW|O_NONBLOCK) + fstat + read + close, done
+   * synchronously. Each async call is a thread-pool round trip (~10-15 us on a VM, four per file); a lister
+   * reads a few dozen files this way per event-loop turn instead. Never throws.
+   */
+  readFileSync?(path: string, maxBytes: number): RawFile;
 }
 
 /** The errno code of a thrown value, if it has one. */
@@ -72,6 +86,52 @@ const pFstat = promisify(fs.fstat);
 const pFchmod = promisify(fs.fchmod);
 const pFsync = promisify(fs.fsync);
 const pLstat = promisify(fs.lstat);
+
+const READ_FLAGS = fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK;
+
+function readFileSyncNoFollow(path: string, maxBytes: number): RawFile {
+  let fd: number;
+  try {
+    fd = fs.openSync(path, READ_FLAGS);
+  } catch (e) {
+    const code = errnoCode(e) ?? String(e);
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'missing' };
+    if (code !== 'ELOOP') return { kind: 'error', code };
+    try {
+      return { kind: 'symlink', mtimeMs: fs.lstatSync(path).mtimeMs };
+    } catch {
+      return { kind: 'symlink' };
+    }
+  }
+  try {
+    const st = toStat(fs.fstatSync(fd));
+    if (st.kind !== 'file') return { kind: st.kind === 'dir' ? 'dir' : 'other', mtimeMs: st.mtimeMs };
+    if (st.size > maxBytes) return { kind: 'too-large', size: st.size, mtimeMs: st.mtimeMs };
+    let buf = Buffer.allocUnsafeSlow(st.size + 1);
+    let len = 0;
+    for (;;) {
+      if (len === buf.length) {
+        if (buf.length > maxBytes) break;
+        const bigger = Buffer.allocUnsafeSlow(Math.min(buf.length * 2, maxBytes + 1));
+        buf.copy(bigger);
+        buf = bigger;
+      }
+      const n = fs.readSync(fd, buf, len, buf.length - len, len);
+      len += n;
+      if (n === 0 || len === st.size) break;
+    }
+    if (len > maxBytes) return { kind: 'too-large', size: len, mtimeMs: st.mtimeMs };
+    return { kind: 'file', bytes: buf.subarray(0, len), mtimeMs: st.mtimeMs };
+  } catch (e) {
+    return { kind: 'error', code: errnoCode(e) ?? String(e) };
+  } finally {
+    try {
+      fs.closeSync(fd);
+    } catch {
+      // Nothing useful to do: the descriptor is gone either way.
+    }
+  }
+}
 
 /** The real file system, through Node's fs. */
 export const nodeCacheFs: CacheFs = {
@@ -100,4 +160,5 @@ export const nodeCacheFs: CacheFs = {
     const dir = await fs.promises.opendir(path, { bufferSize: 256 });
     for await (const d of dir) yield d.name;
   },
+  readFileSync: readFileSyncNoFollow,
 };

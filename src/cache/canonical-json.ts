@@ -16,12 +16,17 @@ export function compareUtf8(a: string, b: string): number {
   return a.length - b.length;
 }
 
+// Below U+D800 the default (UTF-16) sort already is UTF-8 order, and it is much faster than a JS comparator.
+const NEEDS_CODE_POINT_SORT = /[\ud800-\uffff]/;
+
 /** JSON text of an already JSON-safe value with every object's keys in Go's order. */
 export function sortedJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
   if (Array.isArray(value)) return `[${value.map((v) => sortedJson(v)).join(',')}]`;
   const obj = value as Record<string, unknown>;
-  const keys = Object.keys(obj).sort(compareUtf8);
+  const keys = Object.keys(obj);
+  if (keys.some((k) => NEEDS_CODE_POINT_SORT.test(k))) keys.sort(compareUtf8);
+  else keys.sort();
   return `{${keys.map((k) => `${JSON.stringify(k)}:${sortedJson(obj[k])}`).join(',')}}`;
 }
 

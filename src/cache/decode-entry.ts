@@ -62,6 +62,7 @@ function configField(f: Fields): Uint8Array {
   // Go's StdEncoding: padding required, only the standard alphabet; it skips CR and LF.
   const text = v.replace(/[\r\n]/g, '');
   if (!BASE64_RE.test(text)) throw new BadField('field config is not valid base64');
+  // Its own copy: a slice of Node's shared pool would keep the whole 8 KiB slab alive as long as the entry.
   return new Uint8Array(Buffer.from(text, 'base64'));
 }
 

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -102,12 +103,30 @@ describe('ResultCache.list', () => {
     assert.deepEqual(await new ResultCache(join(root, 'nothing-here')).list(), []);
   });
 
-  it('never has more reads in flight than its concurrency', async () => {
+  it('lists the same through the synchronous fast path and the async reads', async () => {
+    const c = await populated();
+    fs.symlinkSync(join(c.resultsDir, 'net-pod-1-eth0'), join(c.resultsDir, 'net-pod-6-eth0'));
+    fs.mkdirSync(join(c.resultsDir, 'net-pod-7-eth0'));
+    execFileSync('mkfifo', [join(c.resultsDir, 'net-pod-8-eth0')]);
+    const { readFileSync: _sync, ...asyncOnly } = nodeCacheFs;
+    const viaAsync = new ResultCache(c.cacheDir, { fs: asyncOnly });
+    const filter = { knownNetworks: ['net', 'net-a'] };
+    const strip = (l: ListedEntry[]) => l.map((e) => ({ ...e, read: { ...e.read, mtimeMs: 0 } }));
+    assert.deepEqual(strip(await viaAsync.list(filter)), strip(await c.list(filter)));
+    const special = (await c.list(filter)).filter((e) => /pod-[678]/.test(e.fileName));
+    assert.deepEqual(
+      special.map((e) => (e.read.state === 'corrupt' ? e.read.reason : e.read.state)),
+      ['a symlink (never followed)', 'a directory', 'not a regular file'],
+    );
+  });
+
+  it('never has more async reads in flight than its concurrency', async () => {
     const c = await populated();
     let open = 0;
     let peak = 0;
+    const { readFileSync: _sync, ...asyncOnly } = nodeCacheFs;
     const counting: CacheFs = {
-      ...nodeCacheFs,
+      ...asyncOnly,
       open: async (p, f, m) => {
         open++;
         peak = Math.max(peak, open);
