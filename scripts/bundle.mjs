@@ -1,5 +1,5 @@
 // Bundles the CLI and each plugin into one CJS file with a shebang: nothing reads node_modules at start-up.
-import { chmodSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 
@@ -26,7 +26,12 @@ for (const name of readdirSync(join(root, 'plugins'))) {
 }
 for (const t of targets) {
   mkdirSync(join(t.out, '..'), { recursive: true });
-  await build({ ...common, entryPoints: [t.entry], outfile: t.out });
-  chmodSync(t.out, 0o755);
+  // Write beside and rename: a plugin being exec'd by a running test never sees a half-written file.
+  const tmp = `${t.out}.tmp-${process.pid}`;
+  await build({ ...common, entryPoints: [t.entry], outfile: tmp });
+  chmodSync(tmp, 0o755);
+  renameSync(tmp, t.out);
 }
+// The package is "type": "module"; without this, Node would load the extensionless CJS plugins as ESM.
+writeFileSync(join(root, 'plugins/bin/package.json'), '{"type":"commonjs"}\n');
 console.log(`bundled ${targets.length} executables`);

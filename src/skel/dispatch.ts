@@ -15,8 +15,6 @@ export type Outcome =
   | { readonly kind: 'about'; readonly stderr: string }
   | { readonly kind: 'failure'; readonly error: CNIError; readonly thrown?: unknown };
 
-const INVALID_NETNS = 8;
-
 /** Carries a handler's non-CNI exception to the outcome, so runPlugin can log its stack on stderr. */
 class HandlerError extends Error {
   constructor(
@@ -42,7 +40,7 @@ function checkNetns(io: PluginIO, args: CmdArgs): void {
   const override = args.netnsOverride;
   if (override.toUpperCase() === 'TRUE' || override === '1') return;
   if (io.isOwnNetns(args.netns)) {
-    throw new CNIError(INVALID_NETNS, "plugin's netns and netns from CNI_NETNS should not be the same");
+    throw new CNIError(ErrorCode.InvalidNetNS, "plugin's netns and netns from CNI_NETNS should not be the same");
   }
 }
 

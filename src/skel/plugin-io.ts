@@ -2,7 +2,7 @@
 // in-process. The defaults use synchronous fd calls on purpose: touching process.stdout / process.stdin builds stream
 // objects (and loads net for pipes), which costs milliseconds at every plugin start.
 import { readSync, statSync, writeSync } from 'node:fs';
-import { CNIError } from '../spec/index.ts';
+import { CNIError, ErrorCode } from '../spec/index.ts';
 
 /** Everything the dispatcher needs from the process; tests pass their own. */
 export interface PluginIO {
@@ -74,8 +74,6 @@ export function writeAllFd(fd: number, text: string): void {
   }
 }
 
-const INVALID_NETNS = 8;
-
 /** libcni's ns.CheckNetNS: an unopenable path is fine; the plugin's own netns is not (dev+inode compared). */
 export function isOwnNetns(netnsPath: string): boolean {
   if (process.platform !== 'linux') return false;
@@ -89,7 +87,7 @@ export function isOwnNetns(netnsPath: string): boolean {
   try {
     own = statSync('/proc/thread-self/ns/net');
   } catch (e) {
-    throw new CNIError(INVALID_NETNS, "get plugin's netns failed", { cause: e });
+    throw new CNIError(ErrorCode.InvalidNetNS, "get plugin's netns failed", { cause: e });
   }
   return target.dev === own.dev && target.ino === own.ino;
 }

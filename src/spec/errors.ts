@@ -9,6 +9,8 @@ export const ErrorCode = {
   IOFailure: 5,
   DecodingFailure: 6,
   InvalidNetworkConfig: 7,
+  /** The netns is the runtime's own, or unusable (upstream skel, not in the spec's table). */
+  InvalidNetNS: 8,
   TryAgainLater: 11,
   PluginNotAvailable: 50,
   PluginNotAvailableLimitedConnectivity: 51,
