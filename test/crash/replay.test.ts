@@ -9,7 +9,9 @@ import { type CacheFs, O } from '../../src/cache/cache-fs.ts';
 import { encodeEntry } from '../../src/cache/encode-entry.ts';
 import { ResultCache } from '../../src/cache/result-cache.ts';
 import type { AttachmentKey, CacheEntry } from '../../src/cache/types.ts';
-import { type DiskImage, SimFs } from './sim-fs.ts';
+import { crashImages } from './crash-images.ts';
+import type { DiskImage } from './disk-model.ts';
+import { SimFs } from './sim-fs.ts';
 
 const CACHE = '/var/lib/cni';
 const KEY: AttachmentKey = { networkName: 'net-a', containerId: 'abc-123', ifName: 'eth0' };
@@ -64,7 +66,7 @@ async function replay(initial: DiskImage, op: (fs: SimFs) => Promise<void>, chec
       // Only the power cut may stop the operation; anything else is a bug in the writer.
       if (sim.budget > 0) throw e;
     }
-    for (const img of sim.crashStates()) {
+    for (const img of crashImages(sim)) {
       states++;
       const bad = await check(img, completed);
       if (bad) violations.push(`after ${k} calls (${sim.log.at(-1) ?? 'none'}): ${bad}`);

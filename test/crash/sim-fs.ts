@@ -1,46 +1,18 @@
 // A simulated disk behind the CacheFs interface, for crash replay. It keeps, per inode, what a power cut could
 // lose: file bytes written since the last fsync of that file, and directory changes (create, rename, link, unlink,
-// mkdir) since the last fsync of that directory. `crashStates()` enumerates what the disk may hold after a power
-// cut at this instant; `budget` makes the disk "lose power" after that many calls.
+// mkdir) since the last fsync of that directory. `crashImages(sim)` enumerates what the disk may hold after a power
+// cut at this instant (see crash-images.ts); `budget` makes the disk "lose power" after that many calls.
 import type { CacheFs, FsStat } from '../../src/cache/cache-fs.ts';
 import { O } from '../../src/cache/cache-fs.ts';
+import { applyOp, type DirOp, type DiskImage, type Inode, imageOf, ROOT_INO } from './disk-model.ts';
 
 /** Thrown by every call once the budget is spent: the machine is off. */
 export class PowerCut extends Error {
   override name = 'PowerCut';
 }
 
-type DirOp =
-  | { readonly op: 'set'; readonly name: string; readonly ino: number }
-  | { readonly op: 'del'; readonly name: string }
-  | { readonly op: 'rename'; readonly from: string; readonly to: string; readonly ino: number };
-
-interface Inode {
-  readonly ino: number;
-  readonly kind: 'file' | 'dir';
-  mode: number;
-  mtimeMs: number;
-  data: Uint8Array;
-  synced: Uint8Array;
-  entries: Map<string, number>;
-  syncedEntries: Map<string, number>;
-  pending: DirOp[];
-}
-
-/** A whole-disk snapshot: every reachable path with its bytes (directories map to null). */
-export type DiskImage = ReadonlyMap<string, Uint8Array | null>;
-
 function errno(code: string, call: string, path: string): Error {
   return Object.assign(new Error(`${code}: ${call} '${path}'`), { code });
-}
-
-function applyOp(entries: Map<string, number>, op: DirOp): void {
-  if (op.op === 'set') entries.set(op.name, op.ino);
-  else if (op.op === 'del') entries.delete(op.name);
-  else {
-    entries.set(op.to, op.ino);
-    entries.delete(op.from);
-  }
 }
 
 /** The simulated disk; every CacheFs call is counted and logged. */
@@ -95,7 +67,7 @@ export class SimFs implements CacheFs {
   }
 
   #root(): Inode {
-    return this.#inode(1);
+    return this.#inode(ROOT_INO);
   }
 
   #inode(ino: number): Inode {
@@ -281,83 +253,15 @@ export class SimFs implements CacheFs {
 
   /** What the disk shows now, before any crash (the page cache's view). */
   liveImage(): DiskImage {
-    return this.#image(
+    return imageOf(
+      this.#inodes,
       (n) => n.entries,
       (n) => n.data,
     );
   }
 
-  #image(entriesOf: (n: Inode) => Map<string, number>, dataOf: (n: Inode) => Uint8Array): DiskImage {
-    const out = new Map<string, Uint8Array | null>();
-    const walk = (n: Inode, path: string, depth: number): void => {
-      if (depth > 64) return;
-      for (const [name, ino] of entriesOf(n)) {
-        const child = this.#inode(ino);
-        const p = `${path}/${name}`;
-        if (child.kind === 'dir') {
-          out.set(p, null);
-          walk(child, p, depth + 1);
-        } else out.set(p, dataOf(child));
-      }
-    };
-    walk(this.#root(), '', 0);
-    return out;
+  /** Every inode, for crash enumeration (read it, do not change it). */
+  inodes(): ReadonlyMap<number, Inode> {
+    return this.#inodes;
   }
-
-  /**
-   * Every disk image a power cut now could leave: each unsynced directory change independently kept or lost
-   * (a same-directory rename is atomic), and each file's unsynced bytes lost, kept, torn at half, or replaced by
-   * zeros of the new length (size updated, data not). Deduplicated.
-   */
-  crashStates(): DiskImage[] {
-    const dirs = [...this.#inodes.values()].filter((n) => n.kind === 'dir');
-    const ops = dirs.flatMap((d) => d.pending.map((op) => ({ dir: d, op })));
-    if (ops.length > 14) throw new Error(`too many unsynced directory changes (${ops.length}) to enumerate`);
-    const seen = new Map<string, DiskImage>();
-    for (let mask = 0; mask < 1 << ops.length; mask++) {
-      const entries = new Map<number, Map<string, number>>();
-      for (const d of dirs) entries.set(d.ino, new Map(d.syncedEntries));
-      ops.forEach(({ dir, op }, i) => {
-        const m = entries.get(dir.ino);
-        if (m && (mask & (1 << i)) !== 0) applyOp(m, op);
-      });
-      const files = [...this.#inodes.values()].filter((n) => n.kind === 'file' && !sameBytes(n.data, n.synced));
-      const choices = files.map((n) => variants(n.synced, n.data));
-      for (const pick of product(choices)) {
-        const dataOf = new Map(files.map((f, i) => [f.ino, pick[i] ?? f.synced]));
-        const img = this.#image(
-          (n) => entries.get(n.ino) ?? new Map(),
-          (n) => dataOf.get(n.ino) ?? n.synced,
-        );
-        seen.set(imageKey(img), img);
-      }
-    }
-    return [...seen.values()];
-  }
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.byteLength === b.byteLength && a.every((x, i) => x === b[i]);
-}
-
-function variants(synced: Uint8Array, data: Uint8Array): Uint8Array[] {
-  const zeros = new Uint8Array(data.byteLength);
-  zeros.set(synced.subarray(0, Math.min(synced.byteLength, data.byteLength)));
-  return [synced, data, data.slice(0, Math.floor(data.byteLength / 2)), zeros];
-}
-
-function* product<T>(lists: readonly T[][]): Generator<T[]> {
-  if (lists.length === 0) {
-    yield [];
-    return;
-  }
-  const [head = [], ...rest] = lists;
-  for (const x of head) for (const tail of product(rest)) yield [x, ...tail];
-}
-
-function imageKey(img: DiskImage): string {
-  return [...img]
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([p, d]) => `${p}=${d === null ? 'D' : Buffer.from(d).toString('base64')}`)
-    .join('\n');
 }
