@@ -107,6 +107,11 @@ describe('decodeEntry: Go libcni files', () => {
     assert.deepEqual(r.entry.result, JSON.parse(GO_LEGACY));
   });
 
+  it('treats `"kind": null` as no kind, as Go does', () => {
+    const r = decode('{"kind":null,"cniVersion":"0.4.0"}');
+    assert.ok(r.state === 'ok' && r.legacy && r.result.cniVersion === '0.4.0');
+  });
+
   it('follows upstream for `{}`: an empty 0.1.0 legacy result, not an error', () => {
     const r = decode('{}');
     assert.equal(r.state, 'ok');

@@ -137,7 +137,8 @@ function decode(bytes: Uint8Array, path: string, mtimeMs: number): CacheRead {
   const fields = foldFields(value);
   const kind = fields.get('kind');
 
-  if (kind === undefined) {
+  // Go decodes `"kind": null` as "", which is the legacy path too.
+  if (kind === undefined || kind === null) {
     // A pre-cniCacheV1 file: the whole object is the result (libcni's getLegacyCachedResult).
     try {
       const result = parseResult(value);
