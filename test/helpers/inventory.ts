@@ -10,16 +10,16 @@ import { run } from './run.ts';
 export interface InventoryQuery {
   /** Network name (the host-local store is `<dataDir>/<net>`, cache files start with `<net>-`). */
   readonly net: string;
-  readonly cid?: string;
+  readonly cid?: string | undefined;
   /** The container's IPv4 address (no prefix); firewall and masq rules name it as `<ip>/32`. */
-  readonly ip?: string;
+  readonly ip?: string | undefined;
   /** host-local's dataDir (the store is `<dataDir>/<net>`). */
   readonly dataDir: string;
   readonly cacheDir: string;
   /** tuning's dataDir, if the chain has one. */
-  readonly tuningDir?: string;
+  readonly tuningDir?: string | undefined;
   /** The container netns, to list its interfaces (absent or deleted: nothing to list). */
-  readonly ctr?: ContainerNetns;
+  readonly ctr?: ContainerNetns | undefined;
 }
 
 /** What exists now; `count` is the number of leftover resources (0 after a clean DEL). */

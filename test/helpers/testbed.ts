@@ -39,7 +39,11 @@ export interface Testbed {
   /** The runtime conf of an attachment (ifName eth0, the realistic port mapping). */
   rt(containerId: string, ctr: ContainerNetns): RuntimeConf;
   /** What exists for one attachment (or, without `cid`, for every attachment of the network). */
-  inventory(q?: { cid?: string; ip?: string; ctr?: ContainerNetns }): Promise<Inventory>;
+  inventory(q?: {
+    readonly cid?: string | undefined;
+    readonly ip?: string | undefined;
+    readonly ctr?: ContainerNetns | undefined;
+  }): Promise<Inventory>;
   /** cnitool's environment for the CLI or the Go tool (CNI_PATH: the real dirs; the tool runs in the netns). */
   toolEnv(containerId: string): ToolEnv;
   /** The cache file of an attachment (ifName eth0). */

@@ -79,6 +79,26 @@ async function doctorFix(bed: Testbed): Promise<string> {
   return `doctor exit ${r.code}: ${(r.stdout + r.stderr).trim().split('\n').at(-1) ?? ''}`;
 }
 
+const DEL_ATTEMPTS = 3;
+
+/** DEL until it succeeds (at most DEL_ATTEMPTS times); the first and the last error, if any. */
+async function delWithRetry(
+  bed: Testbed,
+  rt: ReturnType<Testbed['rt']>,
+): Promise<{ firstError: string | undefined; lastError: string | undefined }> {
+  let firstError: string | undefined;
+  for (let attempt = 1; attempt <= DEL_ATTEMPTS; attempt++) {
+    try {
+      await bed.cni.delNetworkList(bed.list, rt);
+      return { firstError, lastError: undefined };
+    } catch (e) {
+      firstError ??= String(e);
+      if (attempt === DEL_ATTEMPTS) return { firstError, lastError: String(e) };
+    }
+  }
+  return { firstError, lastError: undefined };
+}
+
 /** How long an unkilled driver run of `op` takes here (median of 3), so kill moments span the whole run. */
 async function calibrate(bed: Testbed, host: Testbed['host']): Promise<{ add: number; del: number }> {
   const add: number[] = [];
@@ -115,6 +135,8 @@ test(`kill-at-random: ${RUNS} ADD/DEL runs SIGKILLed at random, then DEL leaves 
     let leaksAfterDel = 0;
     let bridgeMasqRuns = 0;
     let runtimeLeakRuns = 0;
+    let tempFileRuns = 0;
+    const retriedDels: string[] = [];
     const started = performance.now();
 
     for (let i = 0; i < RUNS; i++) {
@@ -138,11 +160,15 @@ test(`kill-at-random: ${RUNS} ADD/DEL runs SIGKILLed at random, then DEL leaves 
       const pids = await run('ip', ['netns', 'pids', host.name]);
       if (pids.stdout.trim() !== '') counts.stragglers++;
 
-      try {
-        await bed.cni.delNetworkList(bed.list, rt);
-      } catch (e) {
+      // A runtime retries a failed DEL (the spec expects it, kubelet does); a failure the retry cures is counted and
+      // printed, one that persists is a leak.
+      const delError = await delWithRetry(bed, rt);
+      if (delError.firstError !== undefined) {
+        retriedDels.push(`run ${i}: ${delError.firstError.split('\n')[0]}`);
+      }
+      if (delError.lastError !== undefined) {
         failures.push(
-          `run ${i} (${inDel ? 'DEL' : 'ADD'} killed at ${delayMs.toFixed(0)} ms): DEL failed: ${String(e)}`,
+          `run ${i} (${inDel ? 'DEL' : 'ADD'} killed at ${delayMs.toFixed(0)} ms): DEL failed ${DEL_ATTEMPTS} times: ${delError.lastError}`,
         );
       }
       const afterDel = await bed.inventory({ ctr });
@@ -150,8 +176,13 @@ test(`kill-at-random: ${RUNS} ADD/DEL runs SIGKILLed at random, then DEL leaves 
       if (afterDel.count > 0) {
         leaksAfterDel += afterDel.count;
         const masq = inDel && onlyBridgeMasq(afterDel, bed.name, cid);
+        // A temp file of the cache's write protocol: the kill landed between its create and its rename.
+        const tempOnly =
+          afterDel.count === afterDel.cacheFiles.length &&
+          afterDel.cacheFiles.every((f) => f.startsWith('.cnikit-tmp-'));
         if (masq) bridgeMasqRuns++;
         else runtimeLeakRuns++;
+        if (tempOnly) tempFileRuns++;
         let doctor = 'no doctor run';
         if (hasCli()) {
           doctor = await doctorFix(bed);
@@ -159,7 +190,7 @@ test(`kill-at-random: ${RUNS} ADD/DEL runs SIGKILLed at random, then DEL leaves 
         }
         const what = `run ${i} (${inDel ? 'DEL' : 'ADD'} killed at ${delayMs.toFixed(0)} ms)`;
         console.log(
-          `  after DEL, ${what}: ${masq ? "bridge 1.1.1's ipMasq chain (plugin killed mid-DEL)" : 'LEAK'}; ` +
+          `  after DEL, ${what}: ${masq ? "bridge 1.1.1's ipMasq chain (plugin killed mid-DEL)" : tempOnly ? 'LEAK: cache temp file' : 'LEAK'}; ` +
             `${doctor}; left after that: ${left.count}\n${describeInventory(afterDel).replace(/^/gm, '    ')}`,
         );
       }
@@ -187,8 +218,11 @@ test(`kill-at-random: ${RUNS} ADD/DEL runs SIGKILLed at random, then DEL leaves 
     );
     console.log(
       `  left by DEL alone: ${leaksAfterDel} resource(s); runs whose only leftover was bridge's ipMasq chain ` +
-        `after a killed bridge DEL: ${bridgeMasqRuns}; runs with any other leftover: ${runtimeLeakRuns}`,
+        `after a killed bridge DEL: ${bridgeMasqRuns}; runs with any other leftover: ${runtimeLeakRuns} ` +
+        `(of which only a cache temp file: ${tempFileRuns})`,
     );
+    console.log(`  DELs that failed once and succeeded on retry: ${retriedDels.length}`);
+    for (const r of retriedDels) console.log(`    ${r}`);
     for (const f of failures) console.log(`  LEAK ${f}`);
     console.log(`kill-at-random: runs=${RUNS} leaks=${leaks}`);
     assert.equal(counts.stragglers, 0, 'a killed run left processes behind');
