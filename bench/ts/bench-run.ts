@@ -37,6 +37,8 @@ export interface Output {
   raw?: Record<string, number[]>;
   extra?: Record<string, number>;
   maxRssKiB: number;
+  /** CPU time of this process alone (user + system), for telling its own work from the plugins'. */
+  selfCpuMs?: number;
   startedAt: string;
   fatal?: string;
 }

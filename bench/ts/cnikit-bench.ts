@@ -77,7 +77,9 @@ async function main(): Promise<number> {
   }
   out.metrics = run.rec.summaries();
   if (opt.raw) out.raw = run.rec.raw();
-  out.maxRssKiB = process.resourceUsage().maxRSS;
+  const usage = process.resourceUsage();
+  out.maxRssKiB = usage.maxRSS;
+  out.selfCpuMs = round4((usage.userCPUTime + usage.systemCPUTime) / 1000);
   process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   return out.failures > 0 ? 1 : 0;
 }

@@ -1,6 +1,7 @@
 // The attachment scenarios, as cnibench's cycle.go: N sequential ADD+DEL cycles, and many attachments at once.
 import { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { ResultCache } from '../../src/cache/index.ts';
 import type { NetworkConfigList } from '../../src/config/index.ts';
 import { createExec, type Exec } from '../../src/invoke/index.ts';
 import { CNI, type RuntimeConf } from '../../src/runtime/index.ts';
@@ -25,6 +26,29 @@ export function timedExec(rec: Recorder, enabled: () => boolean): Exec {
   };
 }
 
+type CacheOp = 'read' | 'write' | 'remove';
+
+/**
+ * -perplugin also splits the runtime's own time: every ResultCache read, write and remove the runtime makes is
+ * timed as `cache:<op>` (cnikit writes durably: an intent record and the result on ADD, a durable unlink on DEL).
+ * Bench-only instrumentation of the prototype; nothing in src/ knows about it.
+ */
+function timeCacheOps(rec: Recorder, enabled: () => boolean): void {
+  const proto = ResultCache.prototype;
+  const wrap = <A extends unknown[], R>(op: CacheOp, fn: (this: ResultCache, ...a: A) => Promise<R>) =>
+    async function (this: ResultCache, ...a: A): Promise<R> {
+      const t0 = performance.now();
+      try {
+        return await fn.apply(this, a);
+      } finally {
+        if (enabled()) rec.add(`cache:${op}`, performance.now() - t0);
+      }
+    };
+  proto.read = wrap('read', proto.read);
+  proto.write = wrap('write', proto.write);
+  proto.remove = wrap('remove', proto.remove);
+}
+
 /** A runtime on the run's plugin path and cache dir; `exec` undefined means cnikit's default, as in production. */
 function runtime(run: BenchRun, exec: Exec | undefined): CNI {
   return new CNI({ path: run.pluginPath(), cacheDir: run.cacheDir, ...(exec === undefined ? {} : { exec }) });
@@ -39,6 +63,7 @@ function needList(run: BenchRun): NetworkConfigList {
 export async function cycle(run: BenchRun): Promise<void> {
   const list = needList(run);
   let timed = false;
+  if (run.opt.perPlugin) timeCacheOps(run.rec, () => timed);
   const cni = runtime(run, run.opt.perPlugin ? timedExec(run.rec, () => timed) : undefined);
   for (let i = -run.opt.warmup; i < run.opt.n; i++) {
     const rt = run.runtimeConf(i);
@@ -97,6 +122,7 @@ function resultIps(result: Result | undefined): string[] {
 /** ADD of -total attachments, -concurrency at a time, then DEL of all of them; per-op samples and wall times. */
 export async function concurrent(run: BenchRun): Promise<void> {
   const list = needList(run);
+  if (run.opt.perPlugin) timeCacheOps(run.rec, () => true);
   const cni = runtime(run, run.opt.perPlugin ? timedExec(run.rec, () => true) : undefined);
   const rts: RuntimeConf[] = Array.from({ length: run.opt.total }, (_, i) => run.runtimeConf(i));
   const ips: string[] = [];

@@ -43,7 +43,7 @@ function samplesOf(fig: Figure, impl: string, out: HarnessOutput): number[] {
   }
 }
 
-const ratio = (a: number, b: number): number => (b > 0 ? Math.round((a / b) * 1000) / 1000 : Number.NaN);
+const ratio = (a: number, b: number): number => (a > 0 && b > 0 ? Math.round((a / b) * 1000) / 1000 : Number.NaN);
 
 /** Pools every round per implementation and computes the ratios. */
 export function scenarioResult(
@@ -112,17 +112,18 @@ export function tableRows(results: readonly ScenarioResult[]): string[][] {
       const go = f.byImpl.go;
       for (const [impl, r] of Object.entries(f.ratios)) {
         const ts = f.byImpl[impl];
+        const has = go !== undefined && go.n > 0;
         rows.push([
           s.id,
           f.label,
           impl,
-          fmt(go?.median),
-          fmt(go?.p99),
+          has ? fmt(go.median) : '-',
+          has ? fmt(go.p99) : '-',
           fmt(ts?.median),
           fmt(ts?.p99),
           fmt(r.median),
           fmt(r.p99),
-          r.perRound.map((x) => x.toFixed(2)).join(' '),
+          r.perRound.map((x) => (Number.isNaN(x) ? '-' : x.toFixed(2))).join(' '),
           verdict(s.goal, f.label, r.median),
         ]);
       }

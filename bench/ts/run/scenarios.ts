@@ -41,6 +41,21 @@ export const CAP_ARGS = '{"portMappings":[{"hostPort":8080,"containerPort":80,"p
 
 const metric = (name: string, label = name): Figure => ({ kind: 'metric', go: name, ts: name, label });
 
+const REALISTIC_PLUGINS = ['bridge', 'portmap', 'firewall', 'tuning'];
+
+/**
+ * With -perplugin both harnesses time each plugin exec inside the runtime; cnikit-bench also times the runtime's
+ * cache reads, writes and removes (Go's plain write is not separable inside libcni, so those rows have no Go side).
+ */
+function breakdown(plugins: readonly string[]): Figure[] {
+  return [
+    ...plugins.flatMap((p) => [metric(`plugin:${p}:add`), metric(`plugin:${p}:del`)]),
+    metric('cache:write'),
+    metric('cache:read'),
+    metric('cache:remove'),
+  ];
+}
+
 /** Every scenario, with full or quick counts. */
 export function scenarios(quick: boolean): Scenario[] {
   const q = <T>(full: T, small: T): T => (quick ? small : full);
@@ -64,9 +79,10 @@ export function scenarios(quick: boolean): Scenario[] {
         String(q(500, 20)),
         '-warmup',
         String(q(20, 2)),
+        '-perplugin',
         '-raw',
       ],
-      figures: [metric('cycle'), metric('add'), metric('del')],
+      figures: [metric('cycle'), metric('add'), metric('del'), ...breakdown(['cnigo-noop'])],
       goal: { label: 'cycle', max: 1.1 },
     },
     {
@@ -107,9 +123,10 @@ export function scenarios(quick: boolean): Scenario[] {
         String(q(100, 3)),
         '-warmup',
         String(q(3, 1)),
+        '-perplugin',
         '-raw',
       ],
-      figures: [metric('cycle'), metric('add'), metric('del')],
+      figures: [metric('cycle'), metric('add'), metric('del'), ...breakdown(REALISTIC_PLUGINS)],
       goal: { label: 'cycle', max: 1.0 },
     },
     {
