@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import {
   bundleDriver,
+  CLI_PATH,
   describeInventory,
   hasCli,
   type Inventory,
@@ -16,6 +17,8 @@ import {
   run,
   runCli,
   skipUnlessRoot,
+  spawnKillable,
+  toolEnv,
   withHostNetns,
 } from '../helpers/index.ts';
 import { makeTestbed, startDriver, type Testbed } from '../helpers/testbed.ts';
@@ -129,7 +132,7 @@ test(`kill-at-random: ${RUNS} ADD/DEL runs SIGKILLed at random, then DEL leaves 
       `  kill-at-random: seed=${SEED} runs=${RUNS}; unkilled driver ADD ${span.add.toFixed(0)} ms, DEL ${span.del.toFixed(0)} ms`,
     );
     const killedAt = { none: 0, intent: 0, complete: 0, other: 0 };
-    const counts = { killedInAdd: 0, killedInDel: 0, finishedBeforeKill: 0, stragglers: 0 };
+    const counts = { killedInAdd: 0, killedInDel: 0, finishedBeforeKill: 0, stragglers: 0, viaCli: 0 };
     const failures: string[] = [];
     let leaks = 0;
     let leaksAfterDel = 0;
@@ -147,7 +150,16 @@ test(`kill-at-random: ${RUNS} ADD/DEL runs SIGKILLed at random, then DEL leaves 
       if (inDel) await bed.cni.addNetworkList(bed.list, rt);
       // Uniform over the whole run, node's start-up included, plus 10% past its usual end.
       const delayMs = random() * 1.1 * (inDel ? span.del : span.add);
-      const child = startDriver(host, driver, bed.driverJob(inDel ? 'del' : 'add', cid, ctr));
+      // Every fourth run kills `cnikit add|del` (the CLI) instead of the library driver, when the CLI is built.
+      const viaCli = hasCli() && i % 4 === 3;
+      if (viaCli) counts.viaCli++;
+      const child = viaCli
+        ? spawnKillable(
+            'ip',
+            ['netns', 'exec', host.name, process.execPath, CLI_PATH, inDel ? 'del' : 'add', bed.name, ctr.path],
+            toolEnv(bed.toolEnv(cid)),
+          )
+        : startDriver(host, driver, bed.driverJob(inDel ? 'del' : 'add', cid, ctr));
       await new Promise((r) => setTimeout(r, delayMs));
       if (child.finished()) counts.finishedBeforeKill++;
       else {
@@ -213,6 +225,7 @@ test(`kill-at-random: ${RUNS} ADD/DEL runs SIGKILLed at random, then DEL leaves 
       `  killed in ADD: ${counts.killedInAdd} (cache at the kill: none ${killedAt.none}, intent ${killedAt.intent}, ` +
         `complete ${killedAt.complete}, other ${killedAt.other}); killed in DEL: ${counts.killedInDel}; ` +
         `finished before the kill: ${counts.finishedBeforeKill}; processes outliving the kill: ${counts.stragglers}; ` +
+        `runs through the CLI: ${counts.viaCli}; ` +
         `files quarantined: ${quarantined}; ` +
         `${seconds.toFixed(0)} s`,
     );
