@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -279,6 +280,36 @@ describe('ResultCache writes', () => {
   it('refuses an entry that names another attachment than its key', async () => {
     const c = new ResultCache(freshDir());
     await assert.rejects(c.write(KEY, entry({ ...KEY, ifName: 'eth1' })), isCode(4));
+  });
+});
+
+describe('ResultCache diagnostics channels', () => {
+  it('publishes writes, removals and quarantines to subscribers', async () => {
+    const seen: string[] = [];
+    const on = (name: string) => (msg: unknown) => {
+      seen.push(`${name} ${JSON.stringify(msg, (k, v) => (k === 'durationMs' ? 'T' : v)).replaceAll(root, '')}`);
+    };
+    const subs = ['write', 'remove', 'quarantine'].map((n) => [`cnikit:cache:${n}`, on(n)] as const);
+    for (const [ch, fn] of subs) subscribe(ch, fn);
+    try {
+      const c = new ResultCache(freshDir(), { now: () => 0 });
+      await c.write(KEY, intent());
+      await c.remove(KEY);
+      fs.writeFileSync(c.entryPath(KEY), 'junk');
+      await c.quarantine(c.entryPath(KEY), 'bad JSON');
+    } finally {
+      for (const [ch, fn] of subs) unsubscribe(ch, fn);
+    }
+    assert.equal(seen.length, 3);
+    assert.match(
+      seen[0] ?? '',
+      /^write \{"path":"\/c\d+\/results\/net-a-abc-123-eth0","bytes":\d+,"durationMs":"T"\}$/,
+    );
+    assert.match(seen[1] ?? '', /^remove \{"path":".*net-a-abc-123-eth0","removed":true\}$/);
+    assert.match(
+      seen[2] ?? '',
+      /^quarantine \{"from":".*","to":".*quarantine\/net-a-abc-123-eth0\.19700101T000000\.000Z","reason":"bad JSON"\}$/,
+    );
   });
 });
 
