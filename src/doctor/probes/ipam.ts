@@ -1,6 +1,8 @@
 // host-local's stores: one file per reserved IP (`<dataDir>/<network>/<ip>`) holding `<containerID>\r\n<ifname>`
 // (older versions: just the ID). `lock` and `last_reserved_ip.*` belong to host-local and are never reported.
-import { lstat, readdir, readFile } from 'node:fs/promises';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { join } from 'node:path';
 import { parseIp } from '../../spec/index.ts';
 import { type Judge, judgeOwner } from '../judge.ts';
@@ -50,22 +52,41 @@ async function readStore(net: string, storeDir: string, now: number, out: Reserv
     if ((e as { code?: unknown }).code === 'ENOENT') return; // nothing reserved yet
     throw e;
   }
+  let n = 0;
   for (const name of names) {
     if (isHostLocalOwnFile(name) || parseIp(name) === undefined) continue;
+    // Let the event loop breathe (a --watch server answers /metrics meanwhile).
+    if (++n % 1000 === 0) await yieldToLoop();
     const path = join(storeDir, name);
-    const st = await lstat(path).catch(() => undefined);
-    if (st === undefined || !st.isFile()) continue;
-    const text = await readFile(path, 'utf8').catch(() => '');
-    const { containerId, ifName } = parseReservation(text);
-    out.push({
-      network: net,
-      storeDir,
-      ip: name,
-      path,
-      containerId,
-      ifName,
-      ageMs: Math.max(0, Math.round(now - st.mtimeMs)),
-    });
+    const file = readSmallFile(path);
+    if (file === undefined) continue;
+    const { containerId, ifName } = parseReservation(file.text);
+    const ageMs = Math.max(0, Math.round(now - file.mtimeMs));
+    out.push({ network: net, storeDir, ip: name, path, containerId, ifName, ageMs });
+  }
+}
+
+/**
+ * A regular file's first bytes and mtime, never following a symlink; undefined for anything else. Synchronous on
+ * purpose: a reservation is a few bytes, and a pool round trip per call made big stores slow (bench/doctor-scan).
+ */
+function readSmallFile(path: string): { text: string; mtimeMs: number } | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch {
+    return undefined;
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) return undefined;
+    const buf = Buffer.alloc(512);
+    const len = readSync(fd, buf, 0, buf.length, 0);
+    return { text: buf.subarray(0, len).toString('utf8'), mtimeMs: st.mtimeMs };
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
   }
 }
 

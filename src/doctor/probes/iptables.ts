@@ -183,7 +183,10 @@ export function iptablesFindings(ctx: IptablesContext, fam: FamilyTables): Findi
   return out;
 }
 
-/** Reads both families and returns their findings; a family whose tools fail is reported in `errors`. */
+/**
+ * Reads both families and returns their findings; a family whose tools fail is reported in `errors`, except IPv6 on
+ * a node whose networks have no IPv6 subnet (ip6tables is often absent or disabled there, and holds nothing of ours).
+ */
 export async function probeIptables(
   run: RunCommand,
   ctx: IptablesContext,
@@ -191,10 +194,12 @@ export async function probeIptables(
 ): Promise<{ findings: Finding[]; errors: string[] }> {
   const findings: Finding[] = [];
   const errors: string[] = [];
+  const wantV6 = ctx.networks.networks.some((n) => n.subnets.some((s) => s.family === 6));
   for (const family of [4, 6] as const) {
     try {
       findings.push(...iptablesFindings(ctx, await readFamily(run, family, signal)));
     } catch (e) {
+      if (family === 6 && !wantV6) continue;
       errors.push(e instanceof Error ? e.message : String(e));
     }
   }
