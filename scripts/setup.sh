@@ -19,3 +19,5 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund
 fi
 npm run build --silent
+# The Go libcni 1.1.2 programs the interop suite and the benchmarks compare against (offline, GOPATH mode).
+./scripts/build-go.sh >/dev/null

@@ -90,6 +90,19 @@ describe('DEL with every cache state', () => {
     });
   }
 
+  it('{} (a legacy result with no addresses): addresses come from host-local so firewall can find its rules', async () => {
+    const s = await addOne('dlegacy', 'ctr-legacy');
+    mkdirSync(join(s.dataDir, 'dlegacy'), { recursive: true });
+    writeFileSync(join(s.dataDir, 'dlegacy', '10.9.0.9'), 'ctr-legacy\r\neth0');
+    writeFileSync(entryPath('dlegacy', 'ctr-legacy'), '{}');
+    const report = await s.cni.delNetworkList(s.list, rt('ctr-legacy'));
+    assert.equal(report.cacheState, 'ok');
+    assert.equal(report.prevResultSource, 'reconstructed');
+    for (const d of s.debugs)
+      assert.deepEqual(prevIpsOf(sb.calls(d)[0]?.stdin ?? '{}'), [{ address: '10.9.0.9/16', gateway: '10.9.0.1' }]);
+    assert.equal(existsSync(entryPath('dlegacy', 'ctr-legacy')), false);
+  });
+
   it('ok: passes the cached result as prevResult and removes the entry', async () => {
     const s = await addOne('dok', 'ctr-ok');
     const report = await s.cni.delNetworkList(s.list, rt('ctr-ok'));

@@ -145,6 +145,20 @@ async function resolvePrev(
         };
       try {
         const prevResult = convertResult(read.result, list.cniVersion);
+        // A result naming no address (`{}` read as a legacy 0.1.0 result, or an ADD whose last plugin dropped
+        // them) would let firewall keep its rules: fill the addresses in from host-local when it has them.
+        if (!hasAddresses(prevResult)) {
+          const rebuilt = await reconstructPrevResult(ctx, list, rt);
+          if (rebuilt !== undefined) {
+            return {
+              cacheState: 'ok',
+              prevResultSource: 'reconstructed',
+              prevResult: rebuilt,
+              quarantined: undefined,
+              keepOnFailure: true,
+            };
+          }
+        }
         return { cacheState: 'ok', prevResultSource: 'cache', prevResult, quarantined: undefined, keepOnFailure: true };
       } catch {
         // A result we cannot express in the list's version is useless to plugins but still evidence; keep it on failure.
@@ -162,6 +176,16 @@ async function resolvePrev(
         .catch(() => undefined);
       return reconstruct(read.state, quarantined, false);
     }
+  }
+}
+
+function hasAddresses(r: Result): boolean {
+  switch (r.cniVersion) {
+    case '0.1.0':
+    case '0.2.0':
+      return r.ip4 !== undefined || r.ip6 !== undefined;
+    default:
+      return (r.ips?.length ?? 0) > 0;
   }
 }
 
