@@ -8,7 +8,14 @@ import { type ExternalLive, Liveness, type LiveSources, readExternalLive } from 
 import { loadNetworks, type NetworkSet } from './networks.ts';
 import { type CacheScan, cacheFindings, holdLiveIps, probeCache } from './probes/cache.ts';
 import { NetnsFinder } from './probes/discover.ts';
-import { holdReservedIps, type IpamScan, ipamFindings, noteReservations, probeIpam } from './probes/ipam.ts';
+import {
+  holdReservedIps,
+  type IpamScan,
+  ipamFindings,
+  noteReservations,
+  probeIpam,
+  type Reservation,
+} from './probes/ipam.ts';
 import { probeIptables } from './probes/iptables.ts';
 import { type LinkScan, linkFindings, readLinks } from './probes/links.ts';
 import { DEFAULT_NETNS_DIR, probeNetns } from './probes/netns.ts';
@@ -209,6 +216,12 @@ async function discoverHints(
   finder: NetnsFinder,
 ): Promise<Map<string, string>> {
   const hints = new Map<string, string>();
+  const byOwner = new Map<string, Reservation[]>();
+  for (const r of ipam.reservations) {
+    if (r.containerId === undefined) continue;
+    const k = `${r.network}\0${r.containerId}`;
+    byOwner.set(k, [...(byOwner.get(k) ?? []), r]);
+  }
   for (const f of findings) {
     if (f.disposition !== 'repair') continue;
     if (f.kind !== 'cache-empty' && f.kind !== 'cache-corrupt' && f.kind !== 'ipam-leak') continue;
@@ -217,11 +230,8 @@ async function discoverHints(
     const key = attachmentKey(network, containerId, ifName);
     const net = networks.byName.get(network);
     if (net === undefined || hints.has(key)) continue;
-    const ips = ipam.reservations
-      .filter(
-        (r) =>
-          r.network === network && r.containerId === containerId && (r.ifName === undefined || r.ifName === ifName),
-      )
+    const ips = (byOwner.get(`${network}\0${containerId}`) ?? [])
+      .filter((r) => r.ifName === undefined || r.ifName === ifName)
       .map((r) => r.ip);
     const found = await finder.find(net, ifName, ips);
     if (found !== undefined) hints.set(key, found);

@@ -2,8 +2,8 @@
 // (older versions: just the ID). `lock` and `last_reserved_ip.*` belong to host-local and are never reported.
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { join } from 'node:path';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { parseIp } from '../../spec/index.ts';
 import { type Judge, judgeOwner } from '../judge.ts';
 import type { Liveness } from '../liveness.ts';

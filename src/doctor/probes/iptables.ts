@@ -88,7 +88,23 @@ function firewallIp(rule: SavedRule, family: IpFamily): string | undefined {
   return addr.slice(0, -host.length);
 }
 
-function noteFirewall(ctx: IptablesContext, family: IpFamily, rule: SavedRule, ip: string, out: Finding[]): void {
+/** Reservations by network and IP key, built once per scan. */
+type ReservationIndex = ReadonlyMap<string, Reservation>;
+
+function indexReservations(rs: readonly Reservation[]): ReservationIndex {
+  const m = new Map<string, Reservation>();
+  for (const r of rs) m.set(`${r.network}\0${ipKey(r.ip) ?? r.ip}`, r);
+  return m;
+}
+
+function noteFirewall(
+  ctx: IptablesContext,
+  index: ReservationIndex,
+  family: IpFamily,
+  rule: SavedRule,
+  ip: string,
+  out: Finding[],
+): void {
   const parsed = parseIp(ip);
   if (parsed === undefined) return;
   const net = ctx.networks.networks.find((n) => n.subnets.some((s) => subnetContains(s, parsed.family, parsed.bytes)));
@@ -96,8 +112,7 @@ function noteFirewall(ctx: IptablesContext, family: IpFamily, rule: SavedRule, i
   if (net === undefined || ctx.unreadableStores.has(net.name)) return;
   const live = ctx.judge.liveness;
   if (live.available && live.holdsIp(ip)) return;
-  const key = ipKey(ip);
-  const owner = ctx.reservations.find((r) => r.network === net.name && ipKey(r.ip) === key);
+  const owner = index.get(`${net.name}\0${ipKey(ip) ?? ip}`);
   let disposition: Disposition;
   if (!live.available) disposition = 'liveness-unavailable';
   else if (live.isYoungIp(ip) || (owner?.containerId !== undefined && live.isYoung(owner.containerId)))
@@ -124,6 +139,7 @@ function noteFirewall(ctx: IptablesContext, family: IpFamily, rule: SavedRule, i
 export function iptablesFindings(ctx: IptablesContext, fam: FamilyTables): Finding[] {
   const out: Finding[] = [];
   const byHash = makeHashIndex(ctx);
+  let index: ReservationIndex | undefined;
   const known = (o: Owner | undefined): o is Owner => o !== undefined && ctx.networks.byName.has(o.network);
   for (const table of fam.tables) {
     const jumpsTo = new Map<string, SavedRule[]>();
@@ -177,7 +193,9 @@ export function iptablesFindings(ctx: IptablesContext, fam: FamilyTables): Findi
         continue;
       }
       const ip = table.name === 'filter' ? firewallIp(rule, fam.family) : undefined;
-      if (ip !== undefined) noteFirewall(ctx, fam.family, rule, ip, out);
+      if (ip === undefined) continue;
+      index ??= indexReservations(ctx.reservations);
+      noteFirewall(ctx, index, fam.family, rule, ip, out);
     }
   }
   return out;

@@ -52,9 +52,11 @@ export async function probeNetns(ctx: NetnsContext): Promise<Finding[]> {
     const key = await canonical(path, memo);
     refs.set(key, [...(refs.get(key) ?? []), ...owners]);
   }
-  const intents = new Map<string, CacheFact & { state: 'intent' }>();
+  const intents = new Map<string, (CacheFact & { state: 'intent' })[]>();
   for (const f of ctx.facts) {
-    if (f.state === 'intent' && f.netns !== '') intents.set(`${await canonical(f.netns, memo)}\0${f.path}`, f);
+    if (f.state !== 'intent' || f.netns === '') continue;
+    const key = await canonical(f.netns, memo);
+    intents.set(key, [...(intents.get(key) ?? []), f]);
   }
   const dirIsRunNetns =
     (await canonical(join(ctx.netnsDir, 'x'), memo)) === (await canonical(join(DEFAULT_NETNS_DIR, 'x'), memo));
@@ -79,7 +81,7 @@ export async function probeNetns(ctx: NetnsContext): Promise<Finding[]> {
       }
       continue;
     }
-    const mine = [...intents.entries()].filter(([k]) => k.startsWith(`${key}\0`)).map(([, f]) => f);
+    const mine = intents.get(key) ?? [];
     // Named by a healthy entry (its container is live by definition: the netns exists) or by nothing but intents?
     if (mine.length !== owners.length) continue;
     const first = mine[0];
