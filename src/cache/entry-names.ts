@@ -26,6 +26,12 @@ export function tempFileName(finalName: string, pid: number, rand: string): stri
   return Buffer.byteLength(full) <= NAME_MAX ? full : `${TEMP_PREFIX}${pid}-${rand}`;
 }
 
+/** True when `name` is one of our temp files for writing `finalName` (as tempFileName builds them). */
+export function isTempNameOf(name: string, finalName: string): boolean {
+  const prefix = `${TEMP_PREFIX}${finalName}-`;
+  return name.startsWith(prefix) && /^\d+-[0-9a-f]+$/.test(name.slice(prefix.length));
+}
+
 /** True for a name our writer uses for temp files. */
 export function isTempName(name: string): boolean {
   return name.startsWith(TEMP_PREFIX);

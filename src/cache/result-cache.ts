@@ -191,13 +191,17 @@ export class ResultCache {
     return out.sort((a, b) => (a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : 0));
   }
 
-  /** Removes our temp files in results/ older than the grace period; returns their paths. */
-  async sweepTempFiles(): Promise<string[]> {
+  /**
+   * Removes our temp files in results/ older than the grace period; returns their paths. With `key`, removes that
+   * attachment's temp files of any age (a writer killed mid-write left them; the caller holds the attachment).
+   */
+  async sweepTempFiles(key?: AttachmentKey): Promise<string[]> {
     let removed: string[];
     try {
+      const only = key === undefined ? undefined : entryFileName(key);
       const dir = await this.#fs.lstat(this.resultsDir).catch(() => undefined);
       if (dir?.kind !== 'dir') return [];
-      removed = await sweepTempFiles(this.#fs, this.resultsDir, this.#graceMs, this.#now());
+      removed = await sweepTempFiles(this.#fs, this.resultsDir, this.#graceMs, this.#now(), only);
     } catch (e) {
       throw ioError('failed to sweep temp files in', this.resultsDir, e);
     }

@@ -3,18 +3,28 @@
 import { join } from 'node:path';
 import { type CacheFs, errnoCode } from './cache-fs.ts';
 import { fsyncDir } from './durable-ops.ts';
-import { isTempName } from './entry-names.ts';
+import { isTempName, isTempNameOf } from './entry-names.ts';
 
-/** Removes our stale temp files from `dir`; returns their paths. A missing directory has none. */
-export async function sweepTempFiles(fs: CacheFs, dir: string, graceMs: number, nowMs: number): Promise<string[]> {
+/**
+ * Removes our stale temp files from `dir`; returns their paths. A missing directory has none. With `onlyFor`, only
+ * the temp files of that entry name go, whatever their age: the caller holds that attachment, so no writer of ours
+ * is using them.
+ */
+export async function sweepTempFiles(
+  fs: CacheFs,
+  dir: string,
+  graceMs: number,
+  nowMs: number,
+  onlyFor?: string,
+): Promise<string[]> {
   const removed: string[] = [];
   try {
     for await (const name of fs.readdir(dir)) {
-      if (!isTempName(name)) continue;
+      if (onlyFor === undefined ? !isTempName(name) : !isTempNameOf(name, onlyFor)) continue;
       const path = join(dir, name);
       try {
         const st = await fs.lstat(path);
-        if (st.kind !== 'file' || nowMs - st.mtimeMs < graceMs) continue;
+        if (st.kind !== 'file' || (onlyFor === undefined && nowMs - st.mtimeMs < graceMs)) continue;
         await fs.unlink(path);
         removed.push(path);
       } catch (e) {

@@ -204,3 +204,17 @@ describe('DEL failures', () => {
     assert.equal(sb.calls(s.debugs[0] ?? '').length, 1);
   });
 });
+
+describe('DEL and temp files', () => {
+  it('removes the attachment temp files a killed writer left, and no one else’s', async () => {
+    const s = await addOne('dtemp', 'ctr-temp');
+    const dir = join(sb.cacheDir, 'results');
+    const mine = join(dir, '.cnikit-tmp-dtemp-ctr-temp-eth0-4242-0a1b2c3d4e5f');
+    const other = join(dir, '.cnikit-tmp-dtemp-ctr-temp-eth0-1-4242-0a1b2c3d4e5f');
+    writeFileSync(mine, '{"kind":"cniC');
+    writeFileSync(other, '{"kind":"cniC');
+    await s.cni.delNetworkList(s.list, rt('ctr-temp'));
+    assert.equal(existsSync(mine), false);
+    assert.equal(existsSync(other), true, 'the temp file of ifname eth0-1 is not ours to remove');
+  });
+});

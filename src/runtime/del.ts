@@ -75,6 +75,8 @@ export async function runDel(
     if (prev.cacheState !== 'unreadable-name') {
       try {
         await ctx.cache.remove(keyOf(list.name, rt));
+        // A writer killed between creating its temp file and renaming it left one behind for this attachment.
+        await ctx.cache.sweepTempFiles(keyOf(list.name, rt));
       } catch (cause) {
         // Every plugin has torn down, but the entry would make the attachment look alive: say so; a retry is harmless.
         const text = cause instanceof Error ? cause.message : String(cause);
