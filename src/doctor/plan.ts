@@ -1,6 +1,7 @@
 // Findings → actions. A dead attachment is first torn down the way its runtime should have done it: a DEL through
 // the plugins (with its cached or a reconstructed prevResult). What no DEL can reach is removed piece by piece.
-import { attachmentKey, type Scan } from './scan.ts';
+import { attachmentKey } from './attachment-key.ts';
+import type { Scan } from './scan.ts';
 import type { Action, DelTarget, Finding, RepairKind } from './types.ts';
 
 /** Plan options. */

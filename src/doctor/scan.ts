@@ -6,16 +6,10 @@ import type { RunCommand } from './exec.ts';
 import type { Judge } from './judge.ts';
 import { type ExternalLive, Liveness, type LiveSources, readExternalLive } from './liveness.ts';
 import { loadNetworks, type NetworkSet } from './networks.ts';
-import { type CacheScan, cacheFindings, holdLiveIps, probeCache } from './probes/cache.ts';
-import { NetnsFinder } from './probes/discover.ts';
-import {
-  holdReservedIps,
-  type IpamScan,
-  ipamFindings,
-  noteReservations,
-  probeIpam,
-  type Reservation,
-} from './probes/ipam.ts';
+import { type CacheScan, probeCache } from './probes/cache.ts';
+import { cacheFindings, holdLiveIps } from './probes/cache-findings.ts';
+import { discoverHints, NetnsFinder } from './probes/discover.ts';
+import { holdReservedIps, type IpamScan, ipamFindings, noteReservations, probeIpam } from './probes/ipam.ts';
 import { probeIptables } from './probes/iptables.ts';
 import { type LinkScan, linkFindings, readLinks } from './probes/links.ts';
 import { DEFAULT_NETNS_DIR, probeNetns } from './probes/netns.ts';
@@ -61,11 +55,6 @@ export interface Scan {
 }
 
 const EMPTY_COUNTS: Readonly<Record<CacheState, number>> = { ok: 0, netns_gone: 0, intent: 0, empty: 0, corrupt: 0 };
-
-/** The key of an attachment in maps. */
-export function attachmentKey(network: string, containerId: string, ifName: string): string {
-  return `${network}\0${containerId}\0${ifName}`;
-}
 
 function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
@@ -206,35 +195,4 @@ export async function scan(opts: ScanOptions): Promise<Scan> {
     netnsHints,
     candidates,
   };
-}
-
-/** Netns of dead attachments whose cache cannot say (empty, corrupt, or no entry at all). */
-async function discoverHints(
-  findings: readonly Finding[],
-  networks: NetworkSet,
-  ipam: IpamScan,
-  finder: NetnsFinder,
-): Promise<Map<string, string>> {
-  const hints = new Map<string, string>();
-  const byOwner = new Map<string, Reservation[]>();
-  for (const r of ipam.reservations) {
-    if (r.containerId === undefined) continue;
-    const k = `${r.network}\0${r.containerId}`;
-    byOwner.set(k, [...(byOwner.get(k) ?? []), r]);
-  }
-  for (const f of findings) {
-    if (f.disposition !== 'repair') continue;
-    if (f.kind !== 'cache-empty' && f.kind !== 'cache-corrupt' && f.kind !== 'ipam-leak') continue;
-    const { network, containerId, ifName } = f;
-    if (network === undefined || containerId === undefined || ifName === undefined) continue;
-    const key = attachmentKey(network, containerId, ifName);
-    const net = networks.byName.get(network);
-    if (net === undefined || hints.has(key)) continue;
-    const ips = (byOwner.get(`${network}\0${containerId}`) ?? [])
-      .filter((r) => r.ifName === undefined || r.ifName === ifName)
-      .map((r) => r.ip);
-    const found = await finder.find(net, ifName, ips);
-    if (found !== undefined) hints.set(key, found);
-  }
-  return hints;
 }

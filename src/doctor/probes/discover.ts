@@ -3,9 +3,12 @@
 // named netns. Finding that netns lets DEL remove the interface and the bridge plugin tear down its masquerade chain.
 import { join } from 'node:path';
 import { isRecord } from '../../spec/index.ts';
+import { attachmentKey } from '../attachment-key.ts';
 import type { RunCommand } from '../exec.ts';
 import { ipKey } from '../liveness.ts';
-import type { KnownNetwork } from '../networks.ts';
+import type { KnownNetwork, NetworkSet } from '../networks.ts';
+import type { Finding } from '../types.ts';
+import type { IpamScan, Reservation } from './ipam.ts';
 import type { LinkScan } from './links.ts';
 import { DEFAULT_NETNS_DIR } from './netns.ts';
 
@@ -76,4 +79,35 @@ export class NetnsFinder {
     const [name] = found;
     return name === undefined ? undefined : join(DEFAULT_NETNS_DIR, name);
   }
+}
+
+/** Netns of dead attachments whose cache cannot say (empty, corrupt, or no entry at all). */
+export async function discoverHints(
+  findings: readonly Finding[],
+  networks: NetworkSet,
+  ipam: IpamScan,
+  finder: NetnsFinder,
+): Promise<Map<string, string>> {
+  const hints = new Map<string, string>();
+  const byOwner = new Map<string, Reservation[]>();
+  for (const r of ipam.reservations) {
+    if (r.containerId === undefined) continue;
+    const k = `${r.network}\0${r.containerId}`;
+    byOwner.set(k, [...(byOwner.get(k) ?? []), r]);
+  }
+  for (const f of findings) {
+    if (f.disposition !== 'repair') continue;
+    if (f.kind !== 'cache-empty' && f.kind !== 'cache-corrupt' && f.kind !== 'ipam-leak') continue;
+    const { network, containerId, ifName } = f;
+    if (network === undefined || containerId === undefined || ifName === undefined) continue;
+    const key = attachmentKey(network, containerId, ifName);
+    const net = networks.byName.get(network);
+    if (net === undefined || hints.has(key)) continue;
+    const ips = (byOwner.get(`${network}\0${containerId}`) ?? [])
+      .filter((r) => r.ifName === undefined || r.ifName === ifName)
+      .map((r) => r.ip);
+    const found = await finder.find(net, ifName, ips);
+    if (found !== undefined) hints.set(key, found);
+  }
+  return hints;
 }
