@@ -52,11 +52,20 @@ type KoffiFunction = (...args: unknown[]) => unknown;
 const num = (v: unknown): number => (typeof v === 'number' ? v : -1);
 
 let loaded: Promise<Libc | undefined> | undefined;
+let settled: Libc | 'unavailable' | undefined;
 
 /** Loads koffi and binds glibc once; resolves undefined off Linux-glibc or when koffi cannot load. */
 export function loadLibc(): Promise<Libc | undefined> {
-  loaded ??= process.platform === 'linux' ? bind().catch(() => undefined) : Promise.resolve(undefined);
+  loaded ??= (process.platform === 'linux' ? bind().catch(() => undefined) : Promise.resolve(undefined)).then((l) => {
+    settled = l ?? 'unavailable';
+    return l;
+  });
   return loaded;
+}
+
+/** What loadLibc has settled on so far, without starting or awaiting it: undefined while unknown. */
+export function loadedLibc(): Libc | 'unavailable' | undefined {
+  return settled;
 }
 
 async function bind(): Promise<Libc | undefined> {

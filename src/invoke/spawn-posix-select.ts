@@ -1,28 +1,47 @@
 // Which runChild backend runs plugins: posix_spawn through koffi where it loads (Linux with glibc), child_process
 // elsewhere. CNIKIT_SPAWN=child|posix forces one (tests, benchmarks, or to rule the FFI path out in the field).
-import { loadLibc } from './libc.ts';
+import { type Libc, loadedLibc, loadLibc } from './libc.ts';
 import { type ChildLimits, type ChildOutcome, runChild as runChildProcess } from './spawn-child.ts';
 import { runChildPosix } from './spawn-posix.ts';
 
 /** The two ways a plugin can be started. */
 export type SpawnBackend = 'posix' | 'child';
 
-/** The backend the next runChild call will use (loads koffi on first call unless CNIKIT_SPAWN=child). */
+/** The backend runChild uses once koffi has loaded (loading it unless CNIKIT_SPAWN=child). */
 export async function spawnBackend(): Promise<SpawnBackend> {
   if (process.env.CNIKIT_SPAWN === 'child') return 'child';
   return (await loadLibc()) === undefined ? 'child' : 'posix';
 }
 
-/** runChild on the selected backend; CNIKIT_SPAWN=posix where libc cannot load falls back to child_process. */
-export async function runChild(
+/**
+ * runChild on the selected backend. By default the first calls of a process run on child_process while koffi loads
+ * (~6 ms, once) during the plugin's own run, and every call after that on posix_spawn: a short CLI run never waits
+ * for the load. CNIKIT_SPAWN=posix waits for it instead (falling back to child_process only where it cannot load).
+ */
+export function runChild(
   file: string,
   stdin: Uint8Array,
   env: Readonly<Record<string, string>>,
   limits: ChildLimits,
 ): Promise<ChildOutcome> {
-  // Read per call, not cached: a test or embedder may switch backends at run time, and the lookup costs ~0.1 µs.
-  if (process.env.CNIKIT_SPAWN === 'child') return runChildProcess(file, stdin, env, limits);
-  const libc = await loadLibc();
-  if (libc === undefined) return runChildProcess(file, stdin, env, limits);
-  return runChildPosix(libc, file, stdin, env, limits);
+  // Read per call, not cached: a test or embedder may switch backends at run time.
+  const forced = process.env.CNIKIT_SPAWN;
+  if (forced === 'child') return runChildProcess(file, stdin, env, limits);
+  const libc = loadedLibc();
+  if (libc === 'unavailable') return runChildProcess(file, stdin, env, limits);
+  if (libc !== undefined) return runChildPosix(libc, file, stdin, env, limits);
+  if (forced === 'posix') return loadLibc().then((l) => posixOrChild(l, file, stdin, env, limits));
+  const run = runChildProcess(file, stdin, env, limits); // forks now
+  void loadLibc(); // koffi evaluates on a later tick, while the plugin runs
+  return run;
+}
+
+function posixOrChild(
+  libc: Libc | undefined,
+  file: string,
+  stdin: Uint8Array,
+  env: Readonly<Record<string, string>>,
+  limits: ChildLimits,
+): Promise<ChildOutcome> {
+  return libc === undefined ? runChildProcess(file, stdin, env, limits) : runChildPosix(libc, file, stdin, env, limits);
 }

@@ -1,7 +1,7 @@
 // Both runChild backends against the same real fixture plugins: the posix_spawn one must be indistinguishable from
 // the child_process one in every outcome, and must leave no fd, zombie or stray process behind.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { open, readFile, rm, writeFile } from 'node:fs/promises';
 import { after, before, beforeEach, describe, it } from 'node:test';
@@ -252,18 +252,59 @@ describe('posix_spawn beside child_process', { skip: libc === undefined && 'koff
 });
 
 describe('backend selection', () => {
+  // Which backend took a call, seen from outside: a posix_spawn run listens for SIGCHLD until its plugin is reaped;
+  // child_process leaves that to libuv (which does not show up as a process listener).
+  const backendOf = async (run: () => Promise<ChildOutcome>): Promise<string> => {
+    const p = run();
+    const kind = process.listenerCount('SIGCHLD') > 0 ? 'posix' : 'child';
+    ended(await p);
+    return kind;
+  };
+
   it('uses posix_spawn where it loads, and child_process when CNIKIT_SPAWN=child', async () => {
     const saved = process.env.CNIKIT_SPAWN;
+    const run = () => runChildSelected(plugins.path('noop'), stdin, env, limits());
     try {
       delete process.env.CNIKIT_SPAWN;
       assert.equal(await spawnBackend(), libc === undefined ? 'child' : 'posix');
+      assert.equal(await backendOf(run), libc === undefined ? 'child' : 'posix');
       process.env.CNIKIT_SPAWN = 'child';
       assert.equal(await spawnBackend(), 'child');
-      const o = ended(await runChildSelected(plugins.path('noop'), stdin, env, limits()));
-      assert.equal(o.stdout.toString(), '{"cniVersion":"1.0.0"}\n');
+      assert.equal(await backendOf(run), 'child');
     } finally {
       if (saved === undefined) delete process.env.CNIKIT_SPAWN;
       else process.env.CNIKIT_SPAWN = saved;
     }
+  });
+
+  it("runs a fresh process's first call on child_process while koffi loads, unless CNIKIT_SPAWN=posix", async () => {
+    if (libc === undefined) return;
+    const select = new URL('./spawn-posix-select.ts', import.meta.url).pathname;
+    // The second call waits for the load to settle first (spawnBackend), so the test does not race it.
+    const script = `
+      const { runChild, spawnBackend } = await import(${JSON.stringify(select)});
+      const l = { signal: undefined, timeoutMs: 10000, maxOutputBytes: 4096, stderr: () => {} };
+      let posix = false;
+      process.on('newListener', (event) => { if (event === 'SIGCHLD') posix = true; });
+      for (let i = 0; i < 2; i++) {
+        posix = false;
+        if ((await runChild(${JSON.stringify(plugins.path('noop'))}, new Uint8Array(), {}, l)).exitCode !== 0) process.exit(3);
+        process.stdout.write(posix ? 'posix ' : 'child ');
+        await spawnBackend();
+      }`;
+    const run = (mode: string | undefined): string => {
+      const childEnv: NodeJS.ProcessEnv = { ...process.env };
+      if (mode === undefined) delete childEnv.CNIKIT_SPAWN;
+      else childEnv.CNIKIT_SPAWN = mode;
+      const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+        env: childEnv,
+        encoding: 'utf8',
+      });
+      assert.equal(r.status, 0, r.stderr);
+      return r.stdout.trim();
+    };
+    assert.equal(run(undefined), 'child posix');
+    assert.equal(run('posix'), 'posix posix');
+    assert.equal(run('child'), 'child child');
   });
 });

@@ -1,20 +1,16 @@
 // The posix_spawn backend of runChild: same contract and outcomes as spawn-child.ts, but the plugin starts through
 // glibc's posix_spawn (clone with CLONE_VM|CLONE_VFORK, like Go) instead of child_process's fork(), which costs
 // 1.4-2.4 ms more per plugin and grows with our RSS. libuv does not know this child: we reap it ourselves with
-// non-blocking waitpid calls (libuv's SIGCHLD handler waits only for the pids it spawned, so it never steals ours).
+// non-blocking waitpid calls on SIGCHLD (spawn-posix-reaper.ts).
 import type { Libc } from './libc.ts';
 import { decodeWaitStatus, type ExitStatus } from './libc-wait-status.ts';
 import { type ChildLimits, type ChildOutcome, STDERR_TAIL_BYTES } from './spawn-child.ts';
+import { unwatchExit, watchExit } from './spawn-posix-reaper.ts';
 import { type PosixChild, startPosix } from './spawn-posix-start.ts';
 
 // The same grace as spawn-child.ts: after the plugin exits, how long a descendant may keep our pipes open.
 const LINGER_MS = 250;
 const MAX_TIMER_MS = 2 ** 31 - 1;
-// While the pipes are open, how often to look for an exit (only a daemonising plugin exits before closing them).
-const OPEN_POLL_FIRST_MS = 5;
-const OPEN_POLL_MAX_MS = 50;
-// Once both pipes are at EOF the exit is microseconds away (the kernel closes fds before it makes the zombie).
-const REAP_POLL_MAX_MS = 16;
 
 type Ending =
   | { readonly kind: 'aborted'; readonly reason: unknown }
@@ -78,8 +74,6 @@ function collect(
   let done = false;
   let timer: NodeJS.Timeout | undefined;
   let linger: NodeJS.Timeout | undefined;
-  let poller: NodeJS.Timeout | undefined;
-  let pollMs = OPEN_POLL_FIRST_MS;
 
   const stop = (why: Ending): void => {
     if (ending !== undefined || done) return;
@@ -92,45 +86,37 @@ function collect(
     done = true;
     clearTimeout(timer);
     clearTimeout(linger);
-    clearTimeout(poller);
+    unwatchExit(pid);
     limits.signal?.removeEventListener('abort', onAbort);
     input.destroy(); // a plugin that never read stdin may have left our write pending
     const captured = { stdout: Buffer.concat(chunks), stderrTail: tail };
     resolve({ ...(ending ?? { kind: 'exited' }), ...captured, exitCode: exit.exitCode, signal: exit.signal });
   };
-  const poll = (): void => {
-    poller = undefined;
-    if (done) return;
+  // Watched from spawn until done: while the pipes are open, for an exit without reaping (only a daemonising plugin
+  // exits before closing them), so the group id stays ours until the linger kill; once both are at EOF, to reap.
+  const check = (): boolean => {
+    if (done) return true;
     if (open > 0) {
-      // Pipes still open: look without reaping, so the group id stays ours until the linger kill below.
-      if (libc.hasExited(pid) === 'running') {
-        poller = setTimeout(poll, pollMs);
-        pollMs = Math.min(pollMs * 2, OPEN_POLL_MAX_MS);
-        return;
-      }
+      if (libc.hasExited(pid) === 'running') return false;
       linger ??= setTimeout(() => {
         killGroup(pid);
         stdout.destroy(); // their 'close' events reap and finish
         stderr.destroy();
       }, LINGER_MS);
-      return;
+      return true;
     }
     const w = libc.waitpid(pid);
-    if (w.state === 'running') {
-      poller = setTimeout(poll, pollMs);
-      pollMs = Math.min(pollMs * 2, REAP_POLL_MAX_MS);
-      return;
-    }
+    if (w.state === 'running') return false;
     // 'error' is ECHILD: someone reaped it behind our back (SIGCHLD set to SIG_IGN); the status is lost.
     exit = w.state === 'exited' ? decodeWaitStatus(w.status) : { exitCode: null, signal: null };
     finish();
+    return true;
   };
   const closed = (): void => {
     open -= 1;
     if (open > 0) return;
-    clearTimeout(poller);
-    pollMs = 1;
-    poll();
+    unwatchExit(pid);
+    watchExit(pid, check);
   };
 
   stdout.on('data', (chunk: Buffer) => {
@@ -170,5 +156,5 @@ function collect(
     const ms = Math.min(limits.timeoutMs, MAX_TIMER_MS);
     timer = setTimeout(() => stop({ kind: 'timeout', timeoutMs: limits.timeoutMs }), ms);
   }
-  poller = setTimeout(poll, pollMs);
+  watchExit(pid, check);
 }
