@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { parseConfigList } from '../../src/config/index.ts';
+import { parseConfigList, parsePluginConfig } from '../../src/config/index.ts';
 import { CNI } from '../../src/runtime/index.ts';
 import { CNIError } from '../../src/spec/errors.ts';
 import { PLUGIN_DIR } from '../fixtures/runtime.ts';
@@ -120,5 +120,62 @@ describe('a plugin that hangs on DEL', () => {
     );
     // A failed DEL keeps the entry so a retry still has prevResult.
     assert.ok(existsSync(entry()));
+  });
+});
+
+describe('a result of megabytes, under the output cap', () => {
+  it('ADD either caches an entry that reads back, or fails and leaves none; never a write the reader refuses', async () => {
+    // 13.9 MB of result (under the 16 MiB stdout cap) and a 3 MiB config: the entry is ~18 MB on disk.
+    const ips = Array.from({ length: 330_000 }, (_, i) => ({
+      address: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}/8`,
+      interface: 0,
+    }));
+    sb.instruct({ reportResult: { cniVersion: '1.0.0', interfaces: [{ name: 'eth0' }], ips } });
+    const list = parseConfigList(
+      JSON.stringify({
+        cniVersion: '1.0.0',
+        name: 'net',
+        plugins: [{ type: 'cnikit-noop', debugFile: sb.debugFile, pad: 'p'.repeat(3 << 20) }],
+      }),
+    );
+    const added = await sb.cni.addNetworkList(list, rt()).then(
+      () => true,
+      (e: unknown) => {
+        assert.ok(CNIError.is(e), String(e));
+        console.log(`huge result: ADD failed: ${e.message.slice(0, 200)}`);
+        return false;
+      },
+    );
+    if (!added) {
+      assert.equal(existsSync(entry()), false, 'a failed ADD left its entry');
+      return;
+    }
+    const cached = await sb.cni.getNetworkListCachedResult(list, rt()).catch((e: unknown) => e);
+    assert.ok(!(cached instanceof Error), `ADD succeeded but its entry does not read back: ${String(cached)}`);
+    sb.instruct({});
+    const del = await sb.cni.delNetworkList(list, rt());
+    assert.equal(del.prevResultSource, 'cache');
+  });
+});
+
+describe('a config nested 10,000 deep (legal JSON, deeper than JSON.stringify recurses)', () => {
+  it('single-plugin ADD fails with a CNIError and leaves no intent record; DEL fails typed too', async () => {
+    const deep = `${'['.repeat(10_000)}${']'.repeat(10_000)}`;
+    const net = parsePluginConfig(
+      `{"cniVersion":"1.0.0","name":"net","type":"cnikit-noop","debugFile":${JSON.stringify(sb.debugFile)},"x":${deep}}`,
+    );
+    const problems: string[] = [];
+    const add = await sb.cni.addNetwork(net, rt()).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    if (add !== undefined && !CNIError.is(add)) problems.push(`ADD threw ${String(add)}`);
+    if (existsSync(entry())) problems.push('the failed ADD left its intent record');
+    const del = await sb.cni.delNetwork(net, rt()).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    if (del !== undefined && !CNIError.is(del)) problems.push(`DEL threw ${String(del)}`);
+    assert.deepEqual(problems, []);
   });
 });
