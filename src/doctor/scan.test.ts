@@ -248,6 +248,20 @@ describe('scan', () => {
     assert.deepEqual(plan(s, { allowDel: true }), []);
   });
 
+  it('a cache dir without results/ (a wrong --cache-dir?) judges nothing dead unless the runtime is asked', async () => {
+    const wrong = await scan(options(fakeNode().run, { cacheDir: join(root, 'no-such-cache') }));
+    assert.equal(wrong.liveness.available, false);
+    assert.match(wrong.liveness.error ?? '', /wrong --cache-dir/);
+    assert.ok(wrong.findings.some((f) => f.kind === 'ipam-leak'));
+    assert.deepEqual(plan(wrong, { allowDel: true }), []);
+    const file = join(root, 'live-none.txt');
+    await writeFile(file, '');
+    const asked = await scan(
+      options(fakeNode().run, { cacheDir: join(root, 'no-such-cache'), live: { liveFrom: file } }),
+    );
+    assert.equal(asked.liveness.available, true);
+  });
+
   it('--container-id scopes the findings to one container', async () => {
     const s = await scan(options(fakeNode().run, { containerId: 'gone-1' }));
     assert.ok(s.findings.length > 0);

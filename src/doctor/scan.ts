@@ -1,5 +1,6 @@
 // One read-only pass over the node: networks, cache, live set, IPAM, iptables, links, netns. The order matters:
 // nothing is judged until the live set is complete (the cache and the runtime have both been read).
+import { lstat } from 'node:fs/promises';
 import { ResultCache } from '../cache/index.ts';
 import { DEFAULT_IPAM_DATA_DIR } from '../runtime/index.ts';
 import type { RunCommand } from './exec.ts';
@@ -56,6 +57,13 @@ export interface Scan {
 
 const EMPTY_COUNTS: Readonly<Record<CacheState, number>> = { ok: 0, netns_gone: 0, intent: 0, empty: 0, corrupt: 0 };
 
+async function exists(path: string): Promise<boolean> {
+  return lstat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
 function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
@@ -92,8 +100,14 @@ export async function scan(opts: ScanOptions): Promise<Scan> {
   const pending = new Liveness({ available: true, sources: liveSources });
   if (!skip.has('cache')) {
     progress?.('cache', 0);
+    const cache = new ResultCache(opts.cacheDir);
+    // No results/ at all is more likely a wrong --cache-dir than a node without containers: judged by an empty
+    // cache, every reservation and chain on the node would look dead.
+    if (external === undefined && !(await exists(cache.resultsDir))) {
+      unavailable ??= `${cache.resultsDir} does not exist (wrong --cache-dir?): without it or --live-cmd/--live-from nothing can be judged dead`;
+    }
     try {
-      cacheScan = await probeCache(new ResultCache(opts.cacheDir), pending, {
+      cacheScan = await probeCache(cache, pending, {
         knownNetworks: networks.networks.map((n) => n.name),
         now: startedAt,
         minAgeMs: opts.minAgeMs,
