@@ -97,6 +97,7 @@ describe('metrics', () => {
     assert.equal(value(text, 'cnikit_repair_failures_total{kind="link"}'), 1);
     assert.equal(value(text, 'cnikit_doctor_probe_errors{probe="iptables"}'), 1);
     assert.equal(value(text, 'cnikit_live_containers'), 2);
+    assert.equal(value(text, 'cnikit_doctor_live_set_available'), 1);
     assert.equal(value(text, 'cnikit_doctor_last_run_timestamp_seconds'), 1_700_000_000);
     assert.equal(value(text, 'cnikit_doctor_scan_duration_seconds'), 1.5);
     // Counters accumulate over a watch process's runs.

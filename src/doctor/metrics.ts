@@ -21,6 +21,7 @@ export const METRIC_NAMES = [
   'cnikit_stale_iptables_rules',
   'cnikit_doctor_findings',
   'cnikit_live_containers',
+  'cnikit_doctor_live_set_available',
   'cnikit_doctor_probe_errors',
   'cnikit_repairs_total',
   'cnikit_repair_failures_total',
@@ -44,6 +45,7 @@ type GaugeName =
   | 'rules'
   | 'findings'
   | 'live'
+  | 'available'
   | 'errors'
   | 'last'
   | 'duration';
@@ -79,6 +81,10 @@ export class DoctorMetrics {
         'disposition',
       ]),
       live: gauge('cnikit_live_containers', 'Containers the last run considered live.'),
+      available: gauge(
+        'cnikit_doctor_live_set_available',
+        '1 when the last run could tell what is live (else it repaired nothing).',
+      ),
       errors: gauge('cnikit_doctor_probe_errors', 'Probe errors in the last run.', ['probe']),
       last: gauge('cnikit_doctor_last_run_timestamp_seconds', 'When the last doctor run finished (Unix time).'),
       duration: gauge('cnikit_doctor_scan_duration_seconds', "How long the last run's first scan took."),
@@ -127,6 +133,7 @@ export class DoctorMetrics {
     }
     for (const e of byKey.values()) g.findings.set({ kind: e.kind, disposition: e.disposition }, e.n);
     g.live.set(s.liveness.summary().liveContainers);
+    g.available.set(s.liveness.available ? 1 : 0);
     g.errors.reset();
     for (const probe of ['config', 'cache', 'live', 'ipam', 'links', 'netns', 'iptables']) {
       g.errors.set({ probe }, s.errors.filter((e) => e.probe === probe).length);
