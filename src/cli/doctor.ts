@@ -68,6 +68,7 @@ answer (--live-cmd/--live-from); anything unknown counts as live, and nothing yo
   --live-from FILE      file of live container IDs, one a line
   --data-dir DIR        host-local's default dataDir (default ${DEFAULT_IPAM_DATA_DIR}; a network's ipam.dataDir wins)
   --netns-dir DIR       where named netns live (default ${DEFAULT_NETNS_DIR})
+  --container-id ID     look at this container only (the CNI_CONTAINERID variable does not narrow the doctor)
   --skip PROBE[,PROBE]  skip probes: ${PROBES.join(', ')} (skipping cache needs --live-cmd/--live-from to repair)
   --lock-timeout DUR    how long to wait for host-local's lock (default 10s)
   --metrics-file PATH   write Prometheus metrics there atomically (node_exporter textfile collector: *.prom)
@@ -191,7 +192,9 @@ async function doctorMain(argv: string[], common: CommonOptions, io: CliIO): Pro
     minAgeMs: duration(values, 'min-age', DEFAULT_MIN_AGE_MS),
     live: { liveFrom: stringFlag(values, 'live-from'), liveCmd: stringFlag(values, 'live-cmd') },
     skip: parseSkip(values),
-    containerId: common.containerId,
+    // Only the explicit flag narrows a node-wide scan: CNI_CONTAINERID is often left set for cnitool use, and a
+    // doctor that silently looked at one container would report a leaky node as clean.
+    containerId: stringFlag(values, 'container-id'),
     fix,
     confirm: confirm ? await askEach(io) : undefined,
     timeoutMs: common.timeoutMs,
