@@ -1,5 +1,5 @@
 // cnikit cache ls: every file under <cache-dir>/results with its owner, state and age.
-import { ResultCache } from '../cache/index.ts';
+import { ResultCache } from '../runtime/index.ts';
 import { cacheRow, cacheRowJson } from './cache-rows.ts';
 import { ExitCode } from './exit-codes.ts';
 import { helpText } from './help.ts';

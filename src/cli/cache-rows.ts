@@ -1,5 +1,5 @@
 // One cache file as the listing commands show it: owner, state, why it is bad, how old.
-import type { CacheRead, ListedEntry } from '../cache/index.ts';
+import type { CacheRead, ListedEntry } from '../runtime/index.ts';
 
 /** A listed cache file, flattened for tables and JSON. */
 export interface CacheRow {

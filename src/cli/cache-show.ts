@@ -1,6 +1,6 @@
 // cnikit cache show: one entry decoded, its config bytes turned back from base64 into the JSON they hold.
 import { resolve } from 'node:path';
-import { type CacheEntry, type CacheRead, ResultCache } from '../cache/index.ts';
+import { type CacheEntry, type CacheRead, ResultCache } from '../runtime/index.ts';
 import { CNIError, ErrorCode } from '../spec/index.ts';
 import { ExitCode } from './exit-codes.ts';
 import { helpText } from './help.ts';

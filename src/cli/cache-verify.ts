@@ -1,5 +1,5 @@
 // cnikit cache verify: reads every entry and fails (exit 3) when any is one DEL could not use as it stands.
-import { ResultCache } from '../cache/index.ts';
+import { ResultCache } from '../runtime/index.ts';
 import { type CacheRow, cacheRow, cacheRowJson, isBad } from './cache-rows.ts';
 import { ExitCode } from './exit-codes.ts';
 import { helpText } from './help.ts';

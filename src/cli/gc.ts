@@ -1,7 +1,6 @@
 // cnikit gc: GC of one network, without upstream cnitool's trap. cnitool passes no valid attachments, and GC then
 // DELs every cached attachment of the network; cnikit requires the survivors (--valid, --valid-file) or --all.
-import { ResultCache } from '../cache/index.ts';
-import { GCError, type GCReport } from '../runtime/index.ts';
+import { GCError, type GCReport, ResultCache } from '../runtime/index.ts';
 import type { GCAttachment } from '../spec/index.ts';
 import { ExitCode } from './exit-codes.ts';
 import { helpText } from './help.ts';

@@ -1,6 +1,5 @@
 // The steps add, check, del, gc and status share: positionals, the runtime, and the network's config list.
-import { loadNetworkConfigList, type NetworkConfigList } from '../config/index.ts';
-import { CNI } from '../runtime/index.ts';
+import { CNI, loadNetworkConfigList, type NetworkConfigList } from '../runtime/index.ts';
 import type { CliIO } from './io.ts';
 import type { CommonOptions } from './options.ts';
 import { UsageError } from './usage-error.ts';

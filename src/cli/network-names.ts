@@ -1,7 +1,7 @@
 // Every network name in a conf dir. Cache file names are `<network>-<containerID>-<ifName>` with '-' allowed in
 // all three parts, so a bad file's owner can only be recovered knowing which networks exist.
 import { readFile } from 'node:fs/promises';
-import { listConfFiles } from '../config/index.ts';
+import { listConfFiles } from '../runtime/index.ts';
 
 /** Names of the networks in `confDir`'s .conflist/.conf/.json files; unreadable or malformed files are skipped. */
 export async function networkNamesIn(confDir: string): Promise<string[]> {
