@@ -143,8 +143,20 @@ function checkThrown(e: unknown, expect: Expect, stats: ParserStats, ms: number)
   assert.ok(ms < MAX_INPUT_MS, `took ${ms.toFixed(0)} ms (bound ${MAX_INPUT_MS} ms)`);
 }
 
+/**
+ * A fresh flat copy of a short string. V8 keeps a slice of a long string pointing at the whole of it, so a
+ * kept `input.slice(0, 200)` of a 1 MB input would keep the megabyte alive and skew the heap figure.
+ */
+function detached(s: string): string {
+  return Buffer.from(s, 'utf8').toString('utf8');
+}
+
 /** A short, printable view of an input (the shrunk counterexample may still be megabytes). */
 export function preview(input: unknown): string {
+  return detached(previewOf(input));
+}
+
+function previewOf(input: unknown): string {
   const show = (v: unknown): string => {
     if (v instanceof Uint8Array) {
       const text = JSON.stringify(Buffer.from(v.subarray(0, 200)).toString('latin1'));
@@ -160,8 +172,8 @@ export function preview(input: unknown): string {
 }
 
 function describe(e: unknown): string {
-  if (e instanceof Error) return `${e.name}: ${e.message.slice(0, 300)}`;
-  return String(e).slice(0, 300);
+  if (e instanceof Error) return detached(`${e.name}: ${e.message.slice(0, 300)}`);
+  return detached(String(e).slice(0, 300));
 }
 
 /** One input that broke the law. */
