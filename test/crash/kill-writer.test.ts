@@ -102,7 +102,7 @@ describe('SIGKILL during cache writes', () => {
     assert.equal(checkAll(cache.resultsDir).partial.length, 3);
   });
 
-  it(`leaves only complete entries after ${KILLS} kills`, async () => {
+  it(`leaves only complete entries after up to ${KILLS} kills`, async () => {
     const cacheDir = join(work, 'cache');
     const resultsDir = join(cacheDir, 'results');
     const started = Date.now();
