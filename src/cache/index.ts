@@ -1,4 +1,4 @@
-export { type CacheFs, type FsStat, nodeCacheFs } from './cache-fs.ts';
+export { type CacheFs, type FsStat, nodeCacheFs, type RawFile } from './cache-fs.ts';
 export { decodeEntry, MAX_ENTRY_BYTES } from './decode-entry.ts';
 export { DIGEST_KEY, digestInput, entryDigest } from './digest.ts';
 export { encodeEntry } from './encode-entry.ts';
