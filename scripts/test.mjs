@@ -39,7 +39,7 @@ const total = { pass: 0, fail: 0, skipped: 0, todo: 0 };
 let failed = false;
 for (const phase of phases) {
   if (phase.files.length === 0) continue;
-  const tap = join(root, '.tmp', `${phase.name}.tap`);
+  const tap = join(root, '.tmp', `${phase.name}-${process.pid}.tap`);
   console.log(`\n=== ${phase.name}: ${phase.files.length} files ===`);
   const r = spawnSync(
     process.execPath,

@@ -40,7 +40,7 @@ describe('name rules', () => {
       code(() => validateContainerId('../x')),
       4,
     );
-    for (const bad of ['', '.', '..', 'a/b', 'a:b', 'a b', 'a\u00a0b', 'x'.repeat(16), 'é'.repeat(8)]) {
+    for (const bad of ['', '.', '..', 'a/b', 'a:b', 'a b', 'a\0b', 'a\u00a0b', 'x'.repeat(16), 'é'.repeat(8)]) {
       assert.equal(
         code(() => validateInterfaceName(bad)),
         4,

@@ -30,7 +30,8 @@ export function validateInterfaceName(name: string): void {
   }
   if (name === '.' || name === '..') throw new CNIError(ErrorCode.InvalidEnvironment, 'interface name is . or ..');
   for (const ch of name) {
-    if (ch === '/' || ch === ':' || SPACE_RE.test(ch)) {
+    // NUL is ours: Go passes it on, but no kernel interface (or file name) can hold one.
+    if (ch === '/' || ch === ':' || ch === '\0' || SPACE_RE.test(ch)) {
       throw new CNIError(ErrorCode.InvalidEnvironment, 'interface name contains / or : or whitespace characters');
     }
   }
