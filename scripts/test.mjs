@@ -1,7 +1,7 @@
 // Runs the suites with node:test (TypeScript through tsx) and ends with one summary line CI can read.
 // Unit tests run in parallel; integration and crash suites share the kernel's network state, so one file at a time.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -59,6 +59,7 @@ for (const phase of phases) {
     },
   );
   const text = readFileSync(tap, 'utf8');
+  rmSync(tap, { force: true });
   // The run's own summary is the last one in the stream (earlier lines may come from nested output).
   const count = (k) => Number([...text.matchAll(new RegExp(`^# ${k} (\\d+)$`, 'gm'))].at(-1)?.[1] ?? 0);
   const p = { pass: count('pass'), fail: count('fail'), skipped: count('skipped'), todo: count('todo') };
