@@ -1,5 +1,6 @@
 // Starting a plugin with posix_spawn: three CLOEXEC pipes, the child's ends dup2'd onto its 0/1/2, ours wrapped as
 // non-blocking libuv pipes (net.Socket over a pipe fd is a uv_pipe_t on epoll: no thread pool, no extra copies).
+import { writeSync } from 'node:fs';
 import { Socket } from 'node:net';
 import type { Libc } from './libc.ts';
 import { spawnError } from './libc-wait-status.ts';
@@ -7,7 +8,8 @@ import { spawnError } from './libc-wait-status.ts';
 /** A started plugin: its pid (leader of its own process group) and our ends of its stdio. */
 export interface PosixChild {
   readonly pid: number;
-  readonly stdin: Socket;
+  /** Still sending a large stdin (ended already); undefined when stdin was small and is already written and closed. */
+  readonly stdin: Socket | undefined;
   readonly stdout: Socket;
   readonly stderr: Socket;
 }
@@ -27,6 +29,30 @@ function nulError(what: string, value: string): PosixStart {
 }
 
 type Pair = readonly [number, number];
+
+// A pipe holds at least one page even when the user's pipe-buffer quota is spent (fs/pipe.c), so a write of up to
+// this many bytes into the fresh, empty pipe completes at once on the blocking fd: no socket, no event-loop write.
+// CNI configs, prevResult included, are mostly smaller.
+const SMALL_STDIN = 4096;
+
+/** Sends `stdin` on our write end `fd` and closes it (small: at once), or returns the socket still sending it. */
+function feed(fd: number, stdin: Uint8Array, libc: Libc): Socket | undefined {
+  if (stdin.length > SMALL_STDIN) {
+    const socket = new Socket({ fd, readable: false, writable: true });
+    socket.on('error', () => {
+      // EPIPE: the plugin exited (or closed stdin) without reading it all; its exit status tells the story.
+    });
+    socket.end(stdin);
+    return socket;
+  }
+  try {
+    for (let off = 0; off < stdin.length; ) off += writeSync(fd, stdin, off);
+  } catch {
+    // EPIPE, as above (Node ignores SIGPIPE, so it is an error here, not a signal)
+  }
+  libc.close(fd);
+  return undefined;
+}
 
 function closePair(libc: Libc, [r, w]: Pair): void {
   libc.close(r);
@@ -51,8 +77,13 @@ function threePipes(libc: Libc): { readonly input: Pair; readonly output: Pair; 
   return { input, output, errput };
 }
 
-/** Spawns `file` (absolute path, argv = [file]) with `env`; never throws. */
-export function startPosix(libc: Libc, file: string, env: Readonly<Record<string, string>>): PosixStart {
+/** Spawns `file` (absolute path, argv = [file]) with `env` and sends it `stdin`; never throws. */
+export function startPosix(
+  libc: Libc,
+  file: string,
+  env: Readonly<Record<string, string>>,
+  stdin: Uint8Array,
+): PosixStart {
   if (file.includes('\0')) return nulError("argument 'file'", file);
   const envp: string[] = [];
   for (const [key, value] of Object.entries(env)) {
@@ -92,7 +123,7 @@ export function startPosix(libc: Libc, file: string, env: Readonly<Record<string
     ok: true,
     child: {
       pid: started.pid,
-      stdin: new Socket({ fd: input[1], readable: false, writable: true }),
+      stdin: feed(input[1], stdin, libc),
       stdout: new Socket({ fd: output[0], readable: true, writable: false }),
       stderr: new Socket({ fd: errput[0], readable: true, writable: false }),
     },

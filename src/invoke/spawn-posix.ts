@@ -51,18 +51,12 @@ export function runChildPosix(
       signal: null,
     });
   }
-  const started = startPosix(libc, file, env);
+  const started = startPosix(libc, file, env, stdin);
   if (!started.ok) return Promise.resolve({ kind: 'spawn-error', code: started.code, error: started.error });
-  return new Promise((resolve) => collect(libc, started.child, stdin, limits, resolve));
+  return new Promise((resolve) => collect(libc, started.child, limits, resolve));
 }
 
-function collect(
-  libc: Libc,
-  child: PosixChild,
-  stdin: Uint8Array,
-  limits: ChildLimits,
-  resolve: (o: ChildOutcome) => void,
-): void {
+function collect(libc: Libc, child: PosixChild, limits: ChildLimits, resolve: (o: ChildOutcome) => void): void {
   const { pid, stdout, stderr, stdin: input } = child;
   const chunks: Buffer[] = [];
   let stdoutBytes = 0;
@@ -88,7 +82,7 @@ function collect(
     clearTimeout(linger);
     unwatchExit(pid);
     limits.signal?.removeEventListener('abort', onAbort);
-    input.destroy(); // a plugin that never read stdin may have left our write pending
+    input?.destroy(); // a plugin that never read a large stdin may have left our write pending
     const captured = { stdout: Buffer.concat(chunks), stderrTail: tail };
     resolve({ ...(ending ?? { kind: 'exited' }), ...captured, exitCode: exit.exitCode, signal: exit.signal });
   };
@@ -144,11 +138,6 @@ function collect(
   stderr.on('error', () => {});
   stdout.once('close', closed);
   stderr.once('close', closed);
-
-  input.on('error', () => {
-    // EPIPE: the plugin exited (or closed stdin) without reading it all; its exit status tells the story.
-  });
-  input.end(stdin);
 
   limits.signal?.addEventListener('abort', onAbort, { once: true });
   if (limits.timeoutMs > 0 && Number.isFinite(limits.timeoutMs)) {
