@@ -56,11 +56,18 @@ before(async () => {
   await sb.cni.addNetworkList(sb.list('net'), sb.rt('existing'));
   sb.clearCalls();
 });
-after(() => sb.cleanup());
+let checked = 0;
+after(() => {
+  console.log(
+    `paths: ${checked} operations with hostile names, each with the cache's parent snapshotted before and after`,
+  );
+  sb.cleanup();
+});
 beforeEach(() => sb.clearCalls());
 
 /** Runs `op`; it must fail with a CNIError (or, where `mayPass`, succeed) and leave the parent dir untouched. */
 async function untouched(what: string, op: () => Promise<unknown>, mayPass = false): Promise<void> {
+  checked++;
   const beforeSnap = snapshot(sb.parent);
   let error: unknown;
   try {
