@@ -4,6 +4,8 @@ import { type Libc, loadedLibc, loadLibc } from './libc.ts';
 import { type ChildLimits, type ChildOutcome, runChild as runChildProcess } from './spawn-child.ts';
 import { runChildPosix } from './spawn-posix.ts';
 
+let unloadedCalls = 0;
+
 /** The two ways a plugin can be started. */
 export type SpawnBackend = 'posix' | 'child';
 
@@ -14,9 +16,9 @@ export async function spawnBackend(): Promise<SpawnBackend> {
 }
 
 /**
- * runChild on the selected backend. By default the first calls of a process run on child_process while koffi loads
- * (~6 ms, once) during the plugin's own run, and every call after that on posix_spawn: a short CLI run never waits
- * for the load. CNIKIT_SPAWN=posix waits for it instead (falling back to child_process only where it cannot load).
+ * runChild on the selected backend. By default a process's first calls run on child_process: the second starts
+ * loading koffi (once) during the plugin's own run, and the calls after the load run on posix_spawn, so a short CLI
+ * run never waits for it. CNIKIT_SPAWN=posix waits for the load instead (child_process only where it cannot load).
  */
 export function runChild(
   file: string,
@@ -32,7 +34,9 @@ export function runChild(
   if (libc !== undefined) return runChildPosix(libc, file, stdin, env, limits);
   if (forced === 'posix') return loadLibc().then((l) => posixOrChild(l, file, stdin, env, limits));
   const run = runChildProcess(file, stdin, env, limits); // forks now
-  void loadLibc(); // koffi evaluates on a later tick, while the plugin runs
+  // From the second call on, koffi evaluates on a later tick, while the plugin runs. Not on the first: a one-shot
+  // CLI run of a single plugin would wait for the load (~6-15 ms) at exit and gain nothing from it.
+  if (++unloadedCalls > 1) void loadLibc();
   return run;
 }
 

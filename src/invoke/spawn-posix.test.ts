@@ -253,7 +253,9 @@ describe('posix_spawn beside child_process', { skip: libc === undefined && 'koff
 
 describe('backend selection', () => {
   // Which backend took a call, seen from outside: a posix_spawn run listens for SIGCHLD until its plugin is reaped;
-  // child_process leaves that to libuv (which does not show up as a process listener).
+  // child_process leaves that to libuv (which does not show up as a process listener). The plugin takes 100 ms, so it
+  // is surely still running when the run starts listening (one that is gone by then needs no listener).
+  const slow = async (): Promise<string> => script('slow', 'sleep 0.1');
   const backendOf = async (run: () => Promise<ChildOutcome>): Promise<string> => {
     const p = run();
     const kind = process.listenerCount('SIGCHLD') > 0 ? 'posix' : 'child';
@@ -263,7 +265,8 @@ describe('backend selection', () => {
 
   it('uses posix_spawn where it loads, and child_process when CNIKIT_SPAWN=child', async () => {
     const saved = process.env.CNIKIT_SPAWN;
-    const run = () => runChildSelected(plugins.path('noop'), stdin, env, limits());
+    const p = await slow();
+    const run = () => runChildSelected(p, stdin, env, limits());
     try {
       delete process.env.CNIKIT_SPAWN;
       assert.equal(await spawnBackend(), libc === undefined ? 'child' : 'posix');
@@ -277,20 +280,25 @@ describe('backend selection', () => {
     }
   });
 
-  it("runs a fresh process's first call on child_process while koffi loads, unless CNIKIT_SPAWN=posix", async () => {
+  it("runs a fresh process's first calls on child_process (loading koffi from the second), unless CNIKIT_SPAWN=posix", async () => {
     if (libc === undefined) return;
+    const p = await slow();
     const select = new URL('./spawn-posix-select.ts', import.meta.url).pathname;
-    // The second call waits for the load to settle first (spawnBackend), so the test does not race it.
+    // Three calls: after the first, koffi must still be unloaded (a one-shot CLI run never pays for it); the third
+    // waits for the load to settle first (spawnBackend), so the test does not race it.
+    const libcPath = new URL('./libc.ts', import.meta.url).pathname;
     const script = `
       const { runChild, spawnBackend } = await import(${JSON.stringify(select)});
+      const { loadedLibc } = await import(${JSON.stringify(libcPath)});
       const l = { signal: undefined, timeoutMs: 10000, maxOutputBytes: 4096, stderr: () => {} };
       let posix = false;
       process.on('newListener', (event) => { if (event === 'SIGCHLD') posix = true; });
-      for (let i = 0; i < 2; i++) {
+      for (let i = 0; i < 3; i++) {
         posix = false;
-        if ((await runChild(${JSON.stringify(plugins.path('noop'))}, new Uint8Array(), {}, l)).exitCode !== 0) process.exit(3);
-        process.stdout.write(posix ? 'posix ' : 'child ');
-        await spawnBackend();
+        if ((await runChild(${JSON.stringify(p)}, new Uint8Array(), {}, l)).exitCode !== 0) process.exit(3);
+        await new Promise((r) => setTimeout(r, 20));
+        process.stdout.write((posix ? 'posix' : 'child') + (loadedLibc() === undefined ? '-unloaded ' : ' '));
+        if (i === 1) await spawnBackend();
       }`;
     const run = (mode: string | undefined): string => {
       const childEnv: NodeJS.ProcessEnv = { ...process.env };
@@ -303,8 +311,8 @@ describe('backend selection', () => {
       assert.equal(r.status, 0, r.stderr);
       return r.stdout.trim();
     };
-    assert.equal(run(undefined), 'child posix');
-    assert.equal(run('posix'), 'posix posix');
-    assert.equal(run('child'), 'child child');
+    assert.equal(run(undefined), 'child-unloaded child posix');
+    assert.equal(run('posix'), 'posix posix posix');
+    assert.equal(run('child'), 'child-unloaded child-unloaded child-unloaded');
   });
 });
