@@ -54,7 +54,7 @@ export async function tcpProbe(
   );
   try {
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('listener did not start in 5 s')), 5000);
+      const timer = setTimeout(() => reject(new Error('listener did not start in 20 s')), 20_000);
       listener.stdout.on('data', (b: Buffer) => {
         if (b.toString().includes('ready')) {
           clearTimeout(timer);

@@ -202,6 +202,17 @@ describe('iptables findings', () => {
     assert.deepEqual(summary(findings(context({}), text)), [`chain nat ${chain} ? unknown-owner`]);
   });
 
+  it('names the owner of an unreferenced chain from its own rules’ comments (bridge killed mid-DEL)', () => {
+    const chain = masqChainName(NET, 'gone-4');
+    const c = `"name: \\"${NET}\\" id: \\"gone-4\\""`;
+    const text = save([], `:${chain} - [0:0]\n-A ${chain} -d 10.222.0.0/24 -m comment --comment ${c} -j ACCEPT`);
+    assert.deepEqual(summary(findings(context({}), text)), [`chain nat ${chain} gone-4 repair`]);
+    // A comment naming someone whose hash is not this chain's proves nothing.
+    const other = `"name: \\"${NET}\\" id: \\"someone-else\\""`;
+    const forged = save([], `:${chain} - [0:0]\n-A ${chain} -d 10.222.0.0/24 -m comment --comment ${other} -j ACCEPT`);
+    assert.deepEqual(summary(findings(context({}), forged)), [`chain nat ${chain} ? unknown-owner`]);
+  });
+
   it('judges nothing when the live set is unavailable', () => {
     const got = findings(context({ available: false }), save([attachmentRules('dead-1', '10.222.0.5')]));
     assert.ok(got.length > 0);

@@ -152,7 +152,10 @@ export function iptablesFindings(ctx: IptablesContext, fam: FamilyTables): Findi
     for (const chain of table.chains) {
       if (!isPerContainerChain(chain)) continue;
       const jumps = jumpsTo.get(chain) ?? [];
-      const owner = ownerFromJumps(chain, jumps) ?? byHash(chain);
+      // bridge deletes the POSTROUTING jump before flushing its chain: a DEL killed in between leaves a chain
+      // nothing jumps to, whose own rules still carry the owner's comment.
+      const own = table.rules.filter((r) => r.chain === chain);
+      const owner = ownerFromJumps(chain, jumps) ?? ownerFromJumps(chain, own) ?? byHash(chain);
       if (owner !== undefined && !known(owner)) continue;
       // Jumped to by rules we cannot attribute: someone else's chain.
       if (owner === undefined && jumps.length > 0) continue;
