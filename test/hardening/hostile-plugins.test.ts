@@ -199,7 +199,9 @@ describe('hostile plugins through src/invoke', () => {
       if (result !== undefined) {
         assert.ok(expected.ok, 'succeeded, expected an error');
         if (expected.ok) expected.check?.(result);
-        assert.ok(elapsed < TIMEOUT_MS, `took ${elapsed} ms`);
+        // Success already proves no wait on a lingering child (the call's own time-out would have fired); the
+        // bound only has to absorb a loaded machine's start-up time.
+        assert.ok(elapsed < TIMEOUT_MS + 2000, `took ${elapsed} ms`);
       }
       await leftNothing(pidFile, expected);
       assert.ok(await eventually(() => fdCount() === baselineFds), `fds ${fdCount()} != ${baselineFds}`);
