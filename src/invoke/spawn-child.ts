@@ -35,6 +35,8 @@ export const STDERR_TAIL_BYTES = 2048;
 // After the plugin exits, how long a descendant may keep our pipes open before the group is killed. A plugin
 // that daemonises without closing stdout would otherwise hang the call (Go's exec waits forever there).
 const LINGER_MS = 250;
+/** After the linger kill, how long to wait for EOF before closing the pipes on a descendant outside the group. */
+export const FORCE_CLOSE_MS = 5000;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 function errnoOf(e: unknown): string {
@@ -145,10 +147,15 @@ function collect(
     exit = { code, signal: sig };
     if (open === 0) return finish();
     linger = setTimeout(() => {
+      // Kill the descendants holding our pipes, then let EOF arrive: output still in the pipe is read first. Only
+      // a descendant that left the group can keep them open; past FORCE_CLOSE_MS we stop waiting for it. (Closing
+      // the pipes here, as a first version did, lost a plugin's whole result when the event loop lagged > LINGER_MS.)
       killGroup(child);
-      stdout?.destroy();
-      stderr?.destroy();
-      finish();
+      linger = setTimeout(() => {
+        stdout?.destroy();
+        stderr?.destroy();
+        finish();
+      }, FORCE_CLOSE_MS);
     }, LINGER_MS);
   });
 

@@ -4,7 +4,7 @@
 // non-blocking waitpid calls on SIGCHLD (spawn-posix-reaper.ts).
 import type { Libc } from './libc.ts';
 import { decodeWaitStatus, type ExitStatus } from './libc-wait-status.ts';
-import { type ChildLimits, type ChildOutcome, STDERR_TAIL_BYTES } from './spawn-child.ts';
+import { type ChildLimits, type ChildOutcome, FORCE_CLOSE_MS, STDERR_TAIL_BYTES } from './spawn-child.ts';
 import { unwatchExit, watchExit } from './spawn-posix-reaper.ts';
 import { type PosixChild, startPosix } from './spawn-posix-start.ts';
 
@@ -92,10 +92,14 @@ function collect(libc: Libc, child: PosixChild, limits: ChildLimits, resolve: (o
     if (done) return true;
     if (open > 0) {
       if (libc.hasExited(pid) === 'running') return false;
+      // Kill the descendants holding our pipes and let EOF arrive after what is still buffered (see spawn-child.ts);
+      // close the pipes ourselves only for a descendant that left the group.
       linger ??= setTimeout(() => {
         killGroup(pid);
-        stdout.destroy(); // their 'close' events reap and finish
-        stderr.destroy();
+        linger = setTimeout(() => {
+          stdout.destroy(); // their 'close' events reap and finish
+          stderr.destroy();
+        }, FORCE_CLOSE_MS);
       }, LINGER_MS);
       return true;
     }
