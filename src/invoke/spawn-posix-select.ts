@@ -1,5 +1,8 @@
-// Which runChild backend runs plugins: posix_spawn through koffi where it loads (Linux with glibc), child_process
-// elsewhere. CNIKIT_SPAWN=child|posix forces one (tests, benchmarks, or to rule the FFI path out in the field).
+// Which runChild backend runs plugins: posix_spawn through koffi where it loads (Linux with glibc, main thread),
+// child_process elsewhere. CNIKIT_SPAWN=child|posix forces one (tests, benchmarks, or to rule the FFI path out in the
+// field). Worker threads get child_process unless forced: signals are not delivered to them, so a posix_spawn'd
+// plugin would be reaped by the reaper's 20 ms sweep instead of on its SIGCHLD.
+import { isMainThread } from 'node:worker_threads';
 import { type Libc, loadedLibc, loadLibc } from './libc.ts';
 import { type ChildLimits, type ChildOutcome, runChild as runChildProcess } from './spawn-child.ts';
 import { runChildPosix } from './spawn-posix.ts';
@@ -11,7 +14,8 @@ export type SpawnBackend = 'posix' | 'child';
 
 /** The backend runChild uses once koffi has loaded (loading it unless CNIKIT_SPAWN=child). */
 export async function spawnBackend(): Promise<SpawnBackend> {
-  if (process.env.CNIKIT_SPAWN === 'child') return 'child';
+  const forced = process.env.CNIKIT_SPAWN;
+  if (forced === 'child' || (!isMainThread && forced !== 'posix')) return 'child';
   return (await loadLibc()) === undefined ? 'child' : 'posix';
 }
 
@@ -28,7 +32,7 @@ export function runChild(
 ): Promise<ChildOutcome> {
   // Read per call, not cached: a test or embedder may switch backends at run time.
   const forced = process.env.CNIKIT_SPAWN;
-  if (forced === 'child') return runChildProcess(file, stdin, env, limits);
+  if (forced === 'child' || (!isMainThread && forced !== 'posix')) return runChildProcess(file, stdin, env, limits);
   const libc = loadedLibc();
   if (libc === 'unavailable') return runChildProcess(file, stdin, env, limits);
   if (libc !== undefined) return runChildPosix(libc, file, stdin, env, limits);

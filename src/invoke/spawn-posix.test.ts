@@ -3,9 +3,11 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { open, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Worker } from 'node:worker_threads';
 import { type PluginDir, pluginDir } from '../../test/fixtures/plugins/cni-path.ts';
 import { loadLibc } from './libc.ts';
 import { type ChildLimits, type ChildOutcome, runChild } from './spawn-child.ts';
@@ -314,5 +316,43 @@ describe('backend selection', () => {
     assert.equal(run(undefined), 'child-unloaded child posix');
     assert.equal(run('posix'), 'posix posix posix');
     assert.equal(run('child'), 'child-unloaded child-unloaded child-unloaded');
+  });
+  it('keeps worker threads on child_process unless forced (signals do not reach workers)', async () => {
+    // The test runner's TypeScript hooks do not reach workers: bundle the selector for one, in the repo's .tmp so
+    // that its import('koffi') resolves from node_modules.
+    const { build } = await import('esbuild');
+    const tmp = new URL('../../.tmp/', import.meta.url).pathname;
+    await mkdir(tmp, { recursive: true });
+    const out = join(await mkdtemp(join(tmp, 'select-worker-')), 'select-worker.cjs');
+    await build({
+      stdin: {
+        contents: `const { parentPort } = require('node:worker_threads');
+          require('./spawn-posix-select.ts').spawnBackend().then((b) => parentPort.postMessage(b));`,
+        resolveDir: new URL('.', import.meta.url).pathname,
+        loader: 'ts',
+      },
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      outfile: out,
+      external: ['koffi'],
+      logLevel: 'silent',
+    });
+    const inWorker = (mode: string | undefined): Promise<unknown> => {
+      const workerEnv: NodeJS.ProcessEnv = { ...process.env };
+      if (mode === undefined) delete workerEnv.CNIKIT_SPAWN;
+      else workerEnv.CNIKIT_SPAWN = mode;
+      const w = new Worker(out, { env: workerEnv });
+      return new Promise((resolve, reject) => {
+        w.once('message', (m) => resolve(m));
+        w.once('error', reject);
+      }).finally(() => w.terminate());
+    };
+    try {
+      assert.equal(await inWorker(undefined), 'child');
+      assert.equal(await inWorker('posix'), libc === undefined ? 'child' : 'posix');
+    } finally {
+      await rm(join(out, '..'), { recursive: true, force: true });
+    }
   });
 });
