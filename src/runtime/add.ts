@@ -66,14 +66,14 @@ export async function runAdd(
   let prev: Result | undefined;
   for (const f of found) {
     if (!f.ok) continue;
-    const stdin = buildPluginStdin({
-      plugin: f.plugin,
-      name: list.name,
-      cniVersion: list.cniVersion,
-      prevResult: prev,
-      capabilityArgs: rt.capabilityArgs,
-    });
     try {
+      const stdin = buildPluginStdin({
+        plugin: f.plugin,
+        name: list.name,
+        cniVersion: list.cniVersion,
+        prevResult: prev,
+        capabilityArgs: rt.capabilityArgs,
+      });
       prev = await execPluginWithResult(
         ctx.exec,
         f.pluginPath,

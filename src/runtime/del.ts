@@ -43,15 +43,16 @@ export async function runDel(
       errors.push(opts.wrap ? pluginFailed(f.plugin, 'delete', f.error) : asCNIError(f.error));
       continue;
     }
-    const stdin = buildPluginStdin({
-      plugin: f.plugin,
-      name: list.name,
-      cniVersion: list.cniVersion,
-      prevResult: wantsPrev ? prev.prevResult : undefined,
-      capabilityArgs: rt.capabilityArgs,
-    });
-    pluginsRun++;
     try {
+      // Inside the try: a config this plugin cannot be given fails its own DEL, not the others'.
+      const stdin = buildPluginStdin({
+        plugin: f.plugin,
+        name: list.name,
+        cniVersion: list.cniVersion,
+        prevResult: wantsPrev ? prev.prevResult : undefined,
+        capabilityArgs: rt.capabilityArgs,
+      });
+      pluginsRun++;
       await execPluginWithoutResult(
         ctx.exec,
         f.pluginPath,
