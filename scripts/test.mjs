@@ -28,7 +28,7 @@ const all = [...find(join(root, 'src')), ...find(join(root, 'plugins')), ...find
   (f) => only === undefined || f.includes(only),
 );
 const isSerial = (f) =>
-  f.startsWith('test/integration/') || f.startsWith('test/crash/') || f.startsWith('test/interop/');
+  ['test/integration/', 'test/crash/', 'test/interop/', 'test/hardening/'].some((dir) => f.startsWith(dir));
 const phases = [
   { name: 'unit', files: all.filter((f) => !isSerial(f)), concurrency: 2 },
   { name: 'integration', files: args.includes('--unit') ? [] : all.filter(isSerial), concurrency: 1 },
