@@ -30,6 +30,22 @@ describe('parseCniArgs', () => {
     assert.throws(() => parseCniArgs('A=1;', ''), /invalid CNI_ARGS pair ""/);
     assert.throws(() => parseCniArgs('A=1;B\t', ''), /invalid CNI_ARGS pair "B\\t"/);
   });
+  it('cuts a huge bad pair in the message (256 characters kept, the length said), and is quick about it', () => {
+    const pair = `K=${'v'.repeat(1 << 20)}=x`;
+    const started = performance.now();
+    assert.throws(
+      () => parseCniArgs(`A=1;${pair}`, ''),
+      (e: unknown) =>
+        e instanceof UsageError &&
+        e.message === `invalid CNI_ARGS pair "${pair.slice(0, 256)}"... (${pair.length} chars)`,
+    );
+    assert.ok(performance.now() - started < 500);
+    const edge = `K=${'v'.repeat(253)}=`;
+    assert.throws(
+      () => parseCniArgs(edge, ''),
+      (e: unknown) => e instanceof UsageError && e.message === `invalid CNI_ARGS pair "${edge}"`,
+    );
+  });
 });
 
 describe('parseCapArgs', () => {

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { RuntimeConf } from '../runtime/index.ts';
-import { goQuote } from '../spec/index.ts';
+import { quoteValue } from '../spec/index.ts';
 import type { CommonOptions } from './options.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -19,7 +19,7 @@ export function parseCniArgs(text: string, usage: string): [string, string][] {
     const parts = pair.split('=');
     const [key, value] = parts;
     if (parts.length !== 2 || key === undefined || key === '' || value === undefined || value === '') {
-      throw new UsageError(`invalid CNI_ARGS pair ${goQuote(pair)}`, usage);
+      throw new UsageError(`invalid CNI_ARGS pair ${quoteValue(pair)}`, usage);
     }
     return [key, value];
   });

@@ -99,3 +99,47 @@ describe('parseKnownArgs (pkg/types LoadArgs rules)', () => {
     );
   });
 });
+
+describe('hostile CNI_ARGS (messages stay small, whatever the input)', () => {
+  const MIB = 1 << 20;
+  const cut = (s: string): string => `"${s.slice(0, 256)}"... (${s.length} chars)`;
+  it('quotes at most 256 characters of a huge bad pair, saying how long it was', () => {
+    const pair = `K=${'v'.repeat(MIB)}=x`;
+    failsWith(() => parseCniArgs(pair), `invalid CNI_ARGS pair ${cut(pair)}`);
+    failsWith(() => parseKnownArgs(pair, []), `ARGS: invalid pair ${cut(pair)}`);
+    failsWith(
+      () => formatCniArgs([['K', `${'v'.repeat(MIB)};`]]),
+      `invalid CNI_ARGS pair ${cut(`K=${'v'.repeat(MIB)};`)}`,
+    );
+  });
+  it('cuts a huge IgnoreUnknown value in both places it is named', () => {
+    const value = '1'.repeat(MIB);
+    const msg = `ARGS: error parsing value of pair ${cut(`IgnoreUnknown=${value}`)}: boolean unmarshal error: invalid input ${value.slice(0, 256)}... (${MIB} chars)`;
+    failsWith(() => parseKnownArgs(`IgnoreUnknown=${value}`, []), msg);
+  });
+  it('names a few thousand characters of a huge unknown-args list, then how many more there were', () => {
+    const e = (() => {
+      try {
+        parseKnownArgs('a=b;'.repeat(100_000).slice(0, -1), []);
+      } catch (err) {
+        return err;
+      }
+      return undefined;
+    })();
+    assert.ok(CNIError.is(e) && e.code === 4);
+    assert.ok(e.msg.length < 16 * 1024, `message of ${e.msg.length} chars`);
+    const m = /^ARGS: unknown args \[("a=b" )+"a=b" \.\.\. \((\d+) more\)\]$/.exec(e.msg);
+    assert.ok(m, e.msg.slice(0, 100));
+    const shown = (e.msg.match(/"a=b"/g) ?? []).length;
+    assert.equal(shown + Number(m[2]), 100_000);
+  });
+  it("keeps upstream's text whole for pairs of up to 256 characters", () => {
+    const pair = `${'k'.repeat(254)}=`;
+    failsWith(() => parseCniArgs(pair), `invalid CNI_ARGS pair "${pair}"`);
+    const unknown = Array.from({ length: 20 }, (_, i) => `${'k'.repeat(250)}${i}=v`);
+    failsWith(
+      () => parseKnownArgs(unknown.join(';'), []),
+      `ARGS: unknown args [${unknown.map((u) => `"${u}"`).join(' ')}]`,
+    );
+  });
+});

@@ -1,7 +1,7 @@
 // CNI_ARGS ("K=V;K2=V2"): cnitool's strict parsing, the runtime's formatting, and pkg/types LoadArgs' rules for
 // plugins that read known keys.
 import { CNIError, ErrorCode } from './errors.ts';
-import { goQuote } from './go-quote.ts';
+import { clipValue, quoteValue } from './go-quote.ts';
 
 /** One CNI_ARGS entry. */
 export type CniArgPair = readonly [key: string, value: string];
@@ -13,7 +13,7 @@ export function parseCniArgs(s: string): [string, string][] {
     const kv = pair.split('=');
     const [key, value] = kv;
     if (kv.length !== 2 || key === undefined || value === undefined || key === '' || value === '') {
-      throw new CNIError(ErrorCode.InvalidEnvironment, `invalid CNI_ARGS pair ${goQuote(pair)}`);
+      throw new CNIError(ErrorCode.InvalidEnvironment, `invalid CNI_ARGS pair ${quoteValue(pair)}`);
     }
     return [key, value];
   });
@@ -33,11 +33,24 @@ export function formatCniArgs(pairs: readonly CniArgPair[]): string {
         value.includes(';') ||
         `${key}${value}`.includes('\0')
       ) {
-        throw new CNIError(ErrorCode.InvalidEnvironment, `invalid CNI_ARGS pair ${goQuote(`${key}=${value}`)}`);
+        throw new CNIError(ErrorCode.InvalidEnvironment, `invalid CNI_ARGS pair ${quoteValue(`${key}=${value}`)}`);
       }
       return `${key}=${value}`;
     })
     .join(';');
+}
+
+// Past this many characters an unknown-args list stops naming entries (100,000 pairs must not make a 1 MB message).
+const MAX_LIST_CHARS = 8192;
+
+// Go's %q of a []string (`["a" "b"]`), each entry cut as quoteValue does and the list cut after MAX_LIST_CHARS.
+function quoteList(items: readonly string[]): string {
+  let out = '';
+  for (let i = 0; i < items.length; i++) {
+    if (out.length > MAX_LIST_CHARS) return `[${out} ... (${items.length - i} more)]`;
+    out += `${i === 0 ? '' : ' '}${quoteValue(items[i] ?? '')}`;
+  }
+  return `[${out}]`;
 }
 
 function parseBool(pair: string, value: string): boolean {
@@ -46,7 +59,7 @@ function parseBool(pair: string, value: string): boolean {
   if (v === '0' || v === 'false') return false;
   throw new CNIError(
     ErrorCode.InvalidEnvironment,
-    `ARGS: error parsing value of pair ${goQuote(pair)}: boolean unmarshal error: invalid input ${v}`,
+    `ARGS: error parsing value of pair ${quoteValue(pair)}: boolean unmarshal error: invalid input ${clipValue(v)}`,
   );
 }
 
@@ -64,7 +77,7 @@ export function parseKnownArgs(s: string, known: readonly string[]): ReadonlyMap
     const kv = pair.split('=');
     const [key, value] = kv;
     if (kv.length !== 2 || key === undefined || value === undefined) {
-      throw new CNIError(ErrorCode.InvalidEnvironment, `ARGS: invalid pair ${goQuote(pair)}`);
+      throw new CNIError(ErrorCode.InvalidEnvironment, `ARGS: invalid pair ${quoteValue(pair)}`);
     }
     if (key === 'IgnoreUnknown') {
       ignoreUnknown = parseBool(pair, value);
@@ -76,7 +89,7 @@ export function parseKnownArgs(s: string, known: readonly string[]): ReadonlyMap
     }
   }
   if (unknown.length > 0 && !ignoreUnknown) {
-    throw new CNIError(ErrorCode.InvalidEnvironment, `ARGS: unknown args [${unknown.map(goQuote).join(' ')}]`);
+    throw new CNIError(ErrorCode.InvalidEnvironment, `ARGS: unknown args ${quoteList(unknown)}`);
   }
   return values;
 }

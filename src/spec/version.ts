@@ -1,6 +1,6 @@
 // Spec versions: parsing, ordering and negotiation, as libcni's pkg/version does it.
 import { CNIError, ErrorCode } from './errors.ts';
-import { goQuote } from './go-quote.ts';
+import { quoteValue } from './go-quote.ts';
 
 /** Every spec version cnikit speaks, oldest first. */
 export const SUPPORTED_VERSIONS = ['0.1.0', '0.2.0', '0.3.0', '0.3.1', '0.4.0', '1.0.0', '1.1.0'] as const;
@@ -20,9 +20,10 @@ export function isSpecVersion(v: unknown): v is SpecVersion {
 }
 
 // strconv.Atoi's rules and wording: an optional sign and decimal digits (bounded here by the safe-integer range).
+// The part is quoted only on failure, and cut (quoteValue), since Go's message names it twice.
 function part(name: string, text: string): number {
-  const quoted = goQuote(text);
   const fail = (why: string): never => {
+    const quoted = quoteValue(text);
     throw new CNIError(
       ErrorCode.IncompatibleVersion,
       `failed to convert ${name} version part ${quoted}: strconv.Atoi: parsing ${quoted}: ${why}`,
@@ -37,10 +38,11 @@ function part(name: string, text: string): number {
 /** Parses "MAJOR.MINOR.PATCH" ("" means 0.1.0, "1" and "1.0" are accepted as upstream does); throws code 1 on junk. */
 export function parseVersion(v: string): ParsedVersion {
   if (v === '') return { major: 0, minor: 1, micro: 0 };
-  const parts = v.split('.');
+  // At most four pieces: a fourth already means too many, so a megabyte of dots is not split into half a million.
+  const parts = v.split('.', 4);
   const [major = '', minor, micro] = parts;
   if (parts.length > 3) {
-    throw new CNIError(ErrorCode.IncompatibleVersion, `invalid version ${goQuote(v)}: too many parts`);
+    throw new CNIError(ErrorCode.IncompatibleVersion, `invalid version ${quoteValue(v)}: too many parts`);
   }
   return {
     major: part('major', major),
