@@ -1,6 +1,6 @@
 // Typed failures of plugin lookup and exec. Messages keep upstream libcni's wording (pkg/invoke) so operators'
 // greps and runtimes' string matches keep working; everything needed to act travels on the error.
-import { CNIError, ErrorCode } from '../spec/errors.ts';
+import { CNIError, type CNIErrorJSON, ErrorCode } from '../spec/errors.ts';
 
 /** Why a plugin call failed. */
 export type PluginFailure =
@@ -29,6 +29,20 @@ export interface PluginErrorInit {
   readonly stderrTail?: string;
   readonly details?: string;
   readonly cause?: unknown;
+  /** For reason 'reported': the msg exactly as the plugin printed it, even when empty (toJSON gives it back). */
+  readonly reportedMsg?: string;
+}
+
+// A plugin's msg and details may be as long as its output cap allows; the Error message keeps this many characters
+// of each (two parts and their notes stay under 64 KiB). The whole texts stay on .msg and .details.
+const MESSAGE_PART_MAX = 32_000;
+
+function clipPart(s: string): string {
+  if (s.length <= MESSAGE_PART_MAX) return s;
+  // Never end on half of a surrogate pair.
+  const c = s.charCodeAt(MESSAGE_PART_MAX - 1);
+  const end = c >= 0xd800 && c <= 0xdbff ? MESSAGE_PART_MAX - 1 : MESSAGE_PART_MAX;
+  return `${s.slice(0, end)}... (clipped, ${s.length} chars)`;
 }
 
 /** A plugin exec that failed: the plugin, the command, how it ended, and the tail of its stderr. */
@@ -44,15 +58,28 @@ export class PluginError extends CNIError {
   readonly signal: string | null;
   /** The last bytes it wrote to stderr (UTF-8, up to a few KiB). */
   readonly stderrTail: string;
+  /** For a 'reported' failure, the plugin's msg exactly (possibly empty, when .msg is a fallback); else null. */
+  readonly reportedMsg: string | null;
 
+  /** `.msg` and `.details` are kept whole; `.message` keeps at most 32,000 characters of each, saying "(clipped)". */
   constructor(code: number, msg: string, init: PluginErrorInit) {
     super(code, msg, { ...(init.details ? { details: init.details } : {}), cause: init.cause });
+    if (msg.length > MESSAGE_PART_MAX || this.details.length > MESSAGE_PART_MAX) {
+      this.message = this.details ? `${clipPart(msg)}; ${clipPart(this.details)}` : clipPart(msg);
+    }
     this.reason = init.reason;
     this.pluginPath = init.pluginPath;
     this.command = init.command;
     this.exitCode = init.exitCode ?? null;
     this.signal = init.signal ?? null;
     this.stderrTail = init.stderrTail ?? '';
+    this.reportedMsg = init.reportedMsg ?? null;
+  }
+
+  /** The spec's error object; for a 'reported' failure, the plugin's own code, msg and details unchanged. */
+  override toJSON(cniVersion?: string): CNIErrorJSON {
+    const json = super.toJSON(cniVersion);
+    return this.reportedMsg === null ? json : { ...json, msg: this.reportedMsg };
   }
 }
 

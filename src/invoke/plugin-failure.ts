@@ -147,7 +147,16 @@ function exitFailure(
   const text = o.stdout.toString();
   const decoded = decodeErrorJson(text);
   if (decoded.ok) {
-    return new PluginError(decoded.code, decoded.msg, { ...init, reason: 'reported', details: decoded.details });
+    // Upstream passes an empty msg on as an empty error; ours always says something (the plugin's own object, empty
+    // msg included, is still what toJSON gives back).
+    const msg =
+      decoded.msg === '' ? `plugin ${pluginPath} reported error code ${decoded.code} with no message` : decoded.msg;
+    return new PluginError(decoded.code, msg, {
+      ...init,
+      reason: 'reported',
+      details: decoded.details,
+      reportedMsg: decoded.msg,
+    });
   }
   return new PluginError(
     ErrorCode.Internal,
