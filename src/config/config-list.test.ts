@@ -5,6 +5,7 @@ import { ConfigParseError } from './errors.ts';
 import { parsePluginConfig } from './plugin-config.ts';
 
 const SRC = '/etc/cni/net.d/10-net.conflist';
+const PREFIX = 'error parsing configuration list';
 
 function list(extra: Record<string, unknown>): string {
   return JSON.stringify({ name: 'net', cniVersion: '1.0.0', plugins: [{ type: 'bridge' }], ...extra });
@@ -107,6 +108,28 @@ describe('parseConfigList', () => {
       rejects(list({ [key]: null }), 7, `error parsing configuration list: invalid type <nil> for ${key}`);
     });
   }
+
+  it('quotes at most 256 characters of a hostile value', () => {
+    const long = 'y'.repeat(1_000_000);
+    rejects(
+      list({ disableCheck: long }),
+      7,
+      `error parsing configuration list: invalid value "${'y'.repeat(256)}"... (1000000 chars) for disableCheck`,
+    );
+    assert.throws(
+      () => parseConfigList(list({ cniVersions: [`x${'.'.repeat(1_000_000)}`] }), SRC),
+      (e: unknown) =>
+        e instanceof ConfigParseError &&
+        e.message.startsWith(`${PREFIX}: invalid cniVersions entry x....`) &&
+        e.message.length < 2000,
+    );
+  });
+
+  it('lifts a single config nested as deep as a plugin config may be', () => {
+    const deep = `${'['.repeat(511)}${']'.repeat(511)}`;
+    const conf = parsePluginConfig(`{"cniVersion":"1.0.0","name":"net","type":"x","y":${deep}}`);
+    assert.equal(configListFromConfig(conf).plugins.length, 1);
+  });
 
   it('needs plugins to be a non-empty array of plugin configs', () => {
     rejects(

@@ -1,8 +1,9 @@
 // A config list (.conflist), parsed as libcni's NetworkConfFromBytes does, with upstream's error texts.
 import { ErrorCode } from '../spec/errors.ts';
+import { clipValue, quoteValue } from '../spec/go-quote.ts';
 import { parseVersion, selectCniVersion } from '../spec/version.ts';
 import { ConfigParseError, causeText } from './errors.ts';
-import { encodeText, goTypeName, type RawObject, readJsonObject } from './json-object.ts';
+import { encodeText, goTypeName, MAX_JSON_DEPTH, type RawObject, readJsonObject } from './json-object.ts';
 import { type NetworkConfig, parsePluginConfig } from './plugin-config.ts';
 
 /** A parsed config list with the bytes it came from (those bytes go into the result cache). */
@@ -33,7 +34,7 @@ function readFlag(raw: RawObject, key: string, source: string | undefined): bool
   const lower = v.toLowerCase();
   if (lower === 'true') return true;
   if (lower === 'false') return false;
-  throw listError(`invalid value ${JSON.stringify(lower)} for ${key}`, source);
+  throw listError(`invalid value ${quoteValue(lower)} for ${key}`, source);
 }
 
 /**
@@ -51,14 +52,14 @@ function negotiateVersion(raw: RawObject, cniVersion: string, source: string | u
     try {
       parseVersion(entry);
     } catch (e) {
-      throw listError(`invalid cniVersions entry ${entry} at index ${i}: ${causeText(e)}`, source, e);
+      throw listError(`invalid cniVersions entry ${clipValue(entry)} at index ${i}: ${causeText(e)}`, source, e);
     }
     candidates.push(entry);
   });
   try {
     parseVersion(cniVersion);
   } catch (e) {
-    throw listError(`invalid cniVersion ${cniVersion}: ${causeText(e)}`, source, e);
+    throw listError(`invalid cniVersion ${clipValue(cniVersion)}: ${causeText(e)}`, source, e);
   }
   return selectCniVersion([...candidates, cniVersion]) ?? cniVersion;
 }
@@ -91,7 +92,11 @@ function msgOf(e: unknown): string {
  * `loadOnlyInlinedPlugins` false comes back with zero plugins; loadConfigListFile adds `<dir>/<name>/*.conf`.
  */
 export function parseConfigList(bytes: Uint8Array | string, source?: string): NetworkConfigList {
-  const read = readJsonObject(bytes);
+  return parseList(bytes, source, MAX_JSON_DEPTH);
+}
+
+function parseList(bytes: Uint8Array | string, source: string | undefined, maxDepth: number): NetworkConfigList {
+  const read = readJsonObject(bytes, maxDepth);
   if (!read.ok) {
     throw new ConfigParseError(ErrorCode.DecodingFailure, `${PREFIX}: ${read.reason}`, { file: source });
   }
@@ -131,5 +136,6 @@ export function configListFromConfig(conf: NetworkConfig, source?: string): Netw
     cniVersion: conf.network.cniVersion ?? '',
     plugins: [read.value],
   };
-  return parseConfigList(JSON.stringify(lifted), source);
+  // Lifting puts the plugin two levels down (`plugins: [...]`), so a plugin that parsed alone still fits.
+  return parseList(JSON.stringify(lifted), source, MAX_JSON_DEPTH + 2);
 }

@@ -1,6 +1,7 @@
 // Typed failures of config loading. Messages keep upstream libcni's wording (libcni/conf.go) so operators' greps
 // and runtimes' string matches keep working; the file at fault travels as `details` and as a property.
 import { CNIError, ErrorCode } from '../spec/errors.ts';
+import { clipValue } from '../spec/go-quote.ts';
 
 /** Options shared by the config errors: the file (or dir) at fault and the underlying cause. */
 export interface ConfigErrorOptions {
@@ -67,7 +68,7 @@ export class NetworkNotFoundError extends CNIError {
   readonly network: string;
 
   constructor(dir: string, network: string) {
-    super(ErrorCode.InvalidNetworkConfig, `no net configuration with name "${network}" in ${dir}`);
+    super(ErrorCode.InvalidNetworkConfig, `no net configuration with name "${clipValue(network)}" in ${dir}`);
     this.dir = dir;
     this.network = network;
   }

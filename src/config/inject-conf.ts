@@ -1,7 +1,8 @@
 // Setting top-level keys in a plugin's config, as libcni's InjectConf does (the base of every plugin's stdin).
 import { ErrorCode } from '../spec/errors.ts';
+import { clipValue } from '../spec/go-quote.ts';
 import { ConfigParseError } from './errors.ts';
-import { encodeText, readJsonObject } from './json-object.ts';
+import { encodeJson, readJsonObject } from './json-object.ts';
 import type { NetworkConfig } from './plugin-config.ts';
 
 /** The plugin's config bytes as a fresh mutable object (own keys only, `__proto__` kept as a plain key). */
@@ -28,9 +29,9 @@ export function injectConf(plugin: NetworkConfig, values: Readonly<Record<string
   for (const [key, value] of Object.entries(values)) {
     if (key === '') throw new ConfigParseError(ErrorCode.InvalidNetworkConfig, 'keys cannot be empty');
     if (value === undefined || value === null) {
-      throw new ConfigParseError(ErrorCode.InvalidNetworkConfig, `key '${key}' value must not be nil`);
+      throw new ConfigParseError(ErrorCode.InvalidNetworkConfig, `key '${clipValue(key)}' value must not be nil`);
     }
     setKey(conf, key, value);
   }
-  return encodeText(JSON.stringify(conf));
+  return encodeJson(conf, 'injecting into the plugin config');
 }

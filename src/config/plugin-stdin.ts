@@ -3,7 +3,7 @@
 import { resultToJSON } from '../spec/index.ts';
 import type { Result } from '../spec/types.ts';
 import { pluginConfObject, setKey } from './inject-conf.ts';
-import { encodeText } from './json-object.ts';
+import { encodeJson } from './json-object.ts';
 import type { NetworkConfig } from './plugin-config.ts';
 
 /** What goes into one plugin's stdin besides its own config. */
@@ -49,5 +49,5 @@ export function buildPluginStdin(opts: PluginStdinOptions): Uint8Array {
     const rc = runtimeConfigFor(opts.plugin, opts.capabilityArgs);
     if (Object.keys(rc).length > 0) conf.runtimeConfig = rc;
   }
-  return encodeText(JSON.stringify(conf));
+  return encodeJson(conf, 'building the plugin config for stdin');
 }
