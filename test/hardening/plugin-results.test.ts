@@ -158,20 +158,32 @@ describe('a result of megabytes, under the output cap', () => {
   });
 });
 
-describe('a config nested 10,000 deep (legal JSON, deeper than JSON.stringify recurses)', () => {
-  it('single-plugin ADD fails with a CNIError and leaves no intent record; DEL fails typed too', async () => {
+describe('nesting 10,000 deep (legal JSON, deeper than JSON.stringify recurses)', () => {
+  it('a config that deep is refused when parsed, with a CNIError naming the problem', () => {
     const deep = `${'['.repeat(10_000)}${']'.repeat(10_000)}`;
-    const net = parsePluginConfig(
-      `{"cniVersion":"1.0.0","name":"net","type":"cnikit-noop","debugFile":${JSON.stringify(sb.debugFile)},"x":${deep}}`,
+    assert.throws(
+      () => parsePluginConfig(`{"cniVersion":"1.0.0","name":"net","type":"cnikit-noop","x":${deep}}`),
+      (e: unknown) => CNIError.is(e) && e.code === 6 && /nesting too deep/.test(e.message),
     );
+  });
+
+  it('capability args that deep: ADD fails with a CNIError and leaves no intent record; DEL fails typed too', async () => {
+    // The parse-time cap cannot see what the runtime injects; building stdin must still fail typed.
+    let deep: unknown = [];
+    for (let i = 0; i < 10_000; i++) deep = [deep];
+    const net = parsePluginConfig(
+      `{"cniVersion":"1.0.0","name":"net","type":"cnikit-noop","debugFile":${JSON.stringify(sb.debugFile)},"capabilities":{"deep":true}}`,
+    );
+    const conf = { ...rt(), capabilityArgs: { deep } };
     const problems: string[] = [];
-    const add = await sb.cni.addNetwork(net, rt()).then(
+    const add = await sb.cni.addNetwork(net, conf).then(
       () => undefined,
       (e: unknown) => e,
     );
-    if (add !== undefined && !CNIError.is(add)) problems.push(`ADD threw ${String(add)}`);
+    if (add === undefined) problems.push('ADD succeeded');
+    else if (!CNIError.is(add)) problems.push(`ADD threw ${String(add)}`);
     if (existsSync(entry())) problems.push('the failed ADD left its intent record');
-    const del = await sb.cni.delNetwork(net, rt()).then(
+    const del = await sb.cni.delNetwork(net, conf).then(
       () => undefined,
       (e: unknown) => e,
     );
