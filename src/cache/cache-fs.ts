@@ -10,6 +10,9 @@ export interface FsStat {
   readonly mtimeMs: number;
   /** Permission bits (mode & 0o7777). */
   readonly mode: number;
+  /** Owner and group, where the file system knows them (Node's does; a simulated disk may not). */
+  readonly uid?: number;
+  readonly gid?: number;
 }
 
 /** One whole small file, read without following a symlink, or what stood in the way. */
@@ -56,6 +59,8 @@ export interface CacheFs {
   /** link(2): fails with EEXIST rather than replace `to`; never follows a symlink at `from`. */
   link(from: string, to: string): Promise<void>;
   unlink(path: string): Promise<void>;
+  /** realpath(3), only to suggest a replacement for a symlinked cache dir in an error message. */
+  realpath?(path: string): Promise<string>;
   /** The names in a directory, streamed (no "." or ".."), so a huge directory needs no big array. */
   readdir(path: string): AsyncIterable<string>;
   /**
@@ -75,7 +80,7 @@ export function errnoCode(e: unknown): string | undefined {
 
 function toStat(s: fs.Stats): FsStat {
   const kind = s.isFile() ? 'file' : s.isDirectory() ? 'dir' : s.isSymbolicLink() ? 'symlink' : 'other';
-  return { kind, size: s.size, mtimeMs: s.mtimeMs, mode: s.mode & 0o7777 };
+  return { kind, size: s.size, mtimeMs: s.mtimeMs, mode: s.mode & 0o7777, uid: s.uid, gid: s.gid };
 }
 
 // The callback API through promisify is measurably cheaper per call than fs/promises FileHandles, which matters
@@ -156,6 +161,7 @@ export const nodeCacheFs: CacheFs = {
   rename: (from, to) => fs.promises.rename(from, to),
   link: (from, to) => fs.promises.link(from, to),
   unlink: (path) => fs.promises.unlink(path),
+  realpath: (path) => fs.promises.realpath(path),
   readdir: async function* (path) {
     const dir = await fs.promises.opendir(path, { bufferSize: 256 });
     for await (const d of dir) yield d.name;

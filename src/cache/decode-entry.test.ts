@@ -144,6 +144,42 @@ describe('decodeEntry: every outcome', () => {
   it('corrupt: a kind other than cniCacheV1 (Go would read it as an empty legacy result)', () => {
     assert.match(reasonOf(decode('{"kind":"cniCacheV2","result":{}}')), /wrong kind: "cniCacheV2"/);
     assert.match(reasonOf(decode('{"kind":7}')), /wrong kind: 7/);
+    assert.equal(reasonOf(decode('{"kind":{"a":1}}')), 'wrong kind: an object');
+    assert.equal(reasonOf(decode('{"kind":["x"]}')), 'wrong kind: an array');
+  });
+
+  it('decodes a config of megabytes (no regex backtracking that overflows the stack)', () => {
+    const config = new Uint8Array(9 << 20).fill(0x61);
+    const text = encodeEntry({
+      kind: 'cniCacheV1',
+      containerId: 'c',
+      config,
+      ifName: 'e',
+      networkName: 'n',
+      cniArgs: [],
+      capabilityArgs: {},
+    });
+    const r = decode(text);
+    assert.equal(r.state, 'intent', reasonOf(r));
+    assert.equal(entryOf(r).config.byteLength, 9 << 20);
+  });
+
+  it('reasons quote hostile content clipped, never whole', () => {
+    const big = 'k'.repeat(1 << 20);
+    const cases = [
+      `{"kind":${JSON.stringify(big)}}`,
+      `{"kind":"cniCacheV1","cnikitDigest":${JSON.stringify(big)}}`,
+      `{"kind":"cniCacheV1","cnikitDigest":"sha256:${'0'.repeat(64)}\u0000\n"}`,
+      `{"kind":"cniCacheV1","result":{"cniVersion":${JSON.stringify(big)}}}`,
+      `{"cniVersion":${JSON.stringify(big)}}`,
+      `{"kind":"cniCacheV1",${big}}`,
+    ];
+    for (const text of cases) {
+      const reason = reasonOf(decode(text));
+      assert.ok(reason.length < 1200, `${reason.length} chars: ${reason.slice(0, 80)}`);
+      assert.doesNotMatch(reason, /[\0\n]/);
+    }
+    assert.match(reasonOf(decode(cases[0] ?? '')), /^wrong kind: "k{256}"\.\.\. \(1048576 chars\)$/);
   });
 
   it('corrupt: fields of the wrong JSON type, and config that is not Go base64', () => {
@@ -153,6 +189,9 @@ describe('decodeEntry: every outcome', () => {
       ['{"kind":"cniCacheV1","netns":{}}', /netns is not a string/],
       ['{"kind":"cniCacheV1","config":"abc"}', /config is not valid base64/],
       ['{"kind":"cniCacheV1","config":"ab!="}', /config is not valid base64/],
+      ['{"kind":"cniCacheV1","config":"a==="}', /config is not valid base64/],
+      ['{"kind":"cniCacheV1","config":"===="}', /config is not valid base64/],
+      ['{"kind":"cniCacheV1","config":"ab=c"}', /config is not valid base64/],
       ['{"kind":"cniCacheV1","config":1}', /config is not a base64 string/],
       ['{"kind":"cniCacheV1","cniArgs":{}}', /cniArgs is not an array/],
       ['{"kind":"cniCacheV1","cniArgs":["a"]}', /cniArgs holds a pair/],

@@ -8,6 +8,9 @@
 // Like Go: a file without `kind` is a legacy bare result, so `{}` reads as an empty 0.1.0 result (ok, legacy);
 // a cniCacheV1 record without `result` (or with `"result": null`) is our intent record; field names match
 // ASCII-case-insensitively, the last matching key winning, as encoding/json does.
+// Reasons never copy file content whole: a quoted value is clipped (quoteValue/clipValue), so a hostile 16 MiB file
+// cannot turn into a 16 MiB log line, quarantine note or doctor report.
+import { clipValue, quoteValue } from '../spec/go-quote.ts';
 import { parseResult } from '../spec/index.ts';
 import { DIGEST_KEY, entryDigest } from './digest.ts';
 import type { CacheEntry, CacheRead } from './types.ts';
@@ -17,7 +20,7 @@ export const MAX_ENTRY_BYTES = 16 * 1024 * 1024;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const NO_BYTES = new Uint8Array(0);
-const BASE64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+const NOT_BASE64_CHAR = /[^A-Za-z0-9+/]/;
 
 type Fields = Map<string, unknown>;
 
@@ -33,8 +36,16 @@ function isBlank(bytes: Uint8Array): boolean {
   return true;
 }
 
+/** An error's message, clipped: parsers' messages may quote the input they refused. */
 function messageOf(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
+  return clipValue(e instanceof Error ? e.message : String(e));
+}
+
+/** A JSON value for a reason: a string quoted and clipped, a scalar as is, a container by its type only. */
+function describeValue(v: unknown): string {
+  if (typeof v === 'string') return quoteValue(v);
+  if (typeof v === 'number' || typeof v === 'boolean') return clipValue(String(v));
+  return Array.isArray(v) ? 'an array' : 'an object';
 }
 
 /** Top-level keys folded to ASCII lower case; a later key replaces an earlier one, as in Go's decoder. */
@@ -55,13 +66,23 @@ function stringField(f: Fields, name: string): string {
   return v;
 }
 
+/**
+ * Go's StdEncoding shape: whole 4-character groups, the standard alphabet, at most two '=' at the very end. Checked
+ * without a repeating regex group, whose backtracking overflows V8's stack on a config of a few MiB.
+ */
+function isStdBase64(text: string): boolean {
+  if (text.length % 4 !== 0) return false;
+  const pad = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+  return !NOT_BASE64_CHAR.test(text.slice(0, text.length - pad));
+}
+
 function configField(f: Fields): Uint8Array {
   const v = f.get('config');
   if (v === undefined || v === null) return NO_BYTES;
   if (typeof v !== 'string') throw new BadField('field config is not a base64 string');
   // Go's StdEncoding: padding required, only the standard alphabet; it skips CR and LF.
   const text = v.replace(/[\r\n]/g, '');
-  if (!BASE64_RE.test(text)) throw new BadField('field config is not valid base64');
+  if (!isStdBase64(text)) throw new BadField('field config is not valid base64');
   // Its own copy: a slice of Node's shared pool would keep the whole 8 KiB slab alive as long as the entry.
   return new Uint8Array(Buffer.from(text, 'base64'));
 }
@@ -157,7 +178,7 @@ function decode(bytes: Uint8Array, path: string, mtimeMs: number): CacheRead {
       return corrupt(`unparsable result: ${messageOf(e)}`);
     }
   }
-  if (kind !== 'cniCacheV1') return corrupt(`wrong kind: ${JSON.stringify(kind)}`);
+  if (kind !== 'cniCacheV1') return corrupt(`wrong kind: ${describeValue(kind)}`);
 
   let entry: CacheEntry;
   try {
@@ -169,7 +190,10 @@ function decode(bytes: Uint8Array, path: string, mtimeMs: number): CacheRead {
   if (stored !== undefined) {
     if (typeof stored !== 'string') return corrupt(`field ${DIGEST_KEY} is not a string`);
     const computed = entryDigest(entry);
-    if (stored !== computed) return corrupt(`digest mismatch (stored ${stored}, computed ${computed})`);
+    if (stored !== computed) {
+      const shown = /^sha256:[0-9a-f]{64}$/.test(stored) ? stored : quoteValue(stored);
+      return corrupt(`digest mismatch (stored ${shown}, computed ${computed})`);
+    }
   }
   if (entry.result === undefined) return { state: 'intent', path, entry, mtimeMs };
   try {

@@ -1,5 +1,6 @@
 // cniCacheV1 bytes as Go libcni's json.Marshal(&cachedInfo) lays them out, plus our digest key at the end.
 import { CNIError, ErrorCode } from '../spec/errors.ts';
+import { quoteValue } from '../spec/go-quote.ts';
 import { jsonRoundTrip, sortedJson } from './canonical-json.ts';
 import { DIGEST_KEY, entryDigest } from './digest.ts';
 import type { CacheEntry } from './types.ts';
@@ -14,7 +15,10 @@ function bad(field: string, why: string): CNIError {
 
 /** The entry with every JSON-ish member replaced by exactly what will be read back; throws code 6 if malformed. */
 export function normalizeEntry(entry: CacheEntry): CacheEntry {
-  if (entry.kind !== 'cniCacheV1') throw bad('kind', `must be "cniCacheV1", not ${JSON.stringify(entry.kind)}`);
+  if (entry.kind !== 'cniCacheV1') {
+    const k: unknown = entry.kind;
+    throw bad('kind', `must be "cniCacheV1", not ${typeof k === 'string' ? quoteValue(k) : typeof k}`);
+  }
   for (const f of ['containerId', 'ifName', 'networkName'] as const) {
     if (typeof entry[f] !== 'string') throw bad(f, 'must be a string');
   }

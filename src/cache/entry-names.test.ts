@@ -28,6 +28,32 @@ describe('entryFileName', () => {
   });
 });
 
+describe('entryFileName length', () => {
+  it('accepts a name of exactly 255 bytes and refuses 256 (NAME_MAX), code 4, naming the long part clipped', () => {
+    const key = (cid: string) => ({ networkName: 'net', containerId: cid, ifName: 'eth0' });
+    assert.equal(Buffer.byteLength(entryFileName(key('c'.repeat(255 - 9)))), 255);
+    assert.throws(
+      () => entryFileName(key('c'.repeat(256 - 9))),
+      (e) => CNIError.is(e) && e.code === 4 && /^container ID is too long .* 256 bytes/.test(e.message),
+    );
+    for (const [k, part] of [
+      [key('c'.repeat(4096)), 'container ID'],
+      [{ networkName: 'n'.repeat(4096), containerId: 'c1', ifName: 'eth0' }, 'network name'],
+    ] as const) {
+      assert.throws(
+        () => entryFileName(k),
+        (e) =>
+          CNIError.is(e) &&
+          e.code === 4 &&
+          e.message.startsWith(part) &&
+          e.details.includes('of 4096 bytes') &&
+          e.details.includes('... (4096 chars)') &&
+          e.message.length < 600,
+      );
+    }
+  });
+});
+
 describe('temp names', () => {
   it('are dot-files no entry name can equal, and stay within NAME_MAX', () => {
     const t = tempFileName('net-c-eth0', 42, 'ab12');

@@ -1,6 +1,7 @@
 // File names in results/: an entry is `<network>-<containerID>-<ifName>` (libcni's layout, no escaping); our temp
 // files start with a dot, which no valid network name can, so the two never collide.
 import { CNIError, ErrorCode } from '../spec/errors.ts';
+import { quoteValue } from '../spec/go-quote.ts';
 import { isValidName, validateContainerId, validateInterfaceName, validateNetworkName } from '../spec/names.ts';
 import type { AttachmentKey } from './types.ts';
 
@@ -8,7 +9,10 @@ import type { AttachmentKey } from './types.ts';
 export const TEMP_PREFIX = '.cnikit-tmp-';
 const NAME_MAX = 255;
 
-/** The entry's file name; throws the spec's CNIError when a part is not a valid name (this is the traversal guard). */
+/**
+ * The entry's file name; throws the spec's CNIError when a part is not a valid name (this is the traversal guard),
+ * and code 4 when the name would exceed NAME_MAX (255 bytes), so no caller touches the disk with it.
+ */
 export function entryFileName(key: AttachmentKey): string {
   validateNetworkName(key.networkName);
   validateContainerId(key.containerId);
@@ -17,7 +21,24 @@ export function entryFileName(key: AttachmentKey): string {
   if (key.ifName.includes('\0')) {
     throw new CNIError(ErrorCode.InvalidEnvironment, 'interface name contains a NUL character');
   }
-  return `${key.networkName}-${key.containerId}-${key.ifName}`;
+  const name = `${key.networkName}-${key.containerId}-${key.ifName}`;
+  const bytes = Buffer.byteLength(name, 'utf8');
+  if (bytes > NAME_MAX) throw tooLong(key, bytes);
+  return name;
+}
+
+/** Names the longest part (the ifname is at most 15 bytes, so it is the network name or the container ID). */
+function tooLong(key: AttachmentKey, bytes: number): CNIError {
+  const netBytes = Buffer.byteLength(key.networkName, 'utf8');
+  const cidBytes = Buffer.byteLength(key.containerId, 'utf8');
+  const [part, value, partBytes] =
+    cidBytes >= netBytes ? ['container ID', key.containerId, cidBytes] : ['network name', key.networkName, netBytes];
+  return new CNIError(
+    ErrorCode.InvalidEnvironment,
+    `${part} is too long for a cache file name: <network>-<containerID>-<ifname> would be ${bytes} bytes, ` +
+      `over the ${NAME_MAX}-byte limit of a file name`,
+    { details: `${part} of ${partBytes} bytes: ${quoteValue(value)}` },
+  );
 }
 
 /** A temp name for writing `finalName`: recognisable, unique per process and call, within NAME_MAX. */

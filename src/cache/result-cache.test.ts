@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CNIError } from '../spec/errors.ts';
 import { type CacheFs, nodeCacheFs } from './cache-fs.ts';
+import { MAX_ENTRY_BYTES } from './decode-entry.ts';
+import { encodeEntry } from './encode-entry.ts';
 import { ResultCache } from './result-cache.ts';
 import type { AttachmentKey, CacheEntry } from './types.ts';
 
@@ -275,6 +277,34 @@ describe('ResultCache writes', () => {
     assert.deepEqual(fs.readdirSync(c.resultsDir), ['net-a-abc-123-eth0']);
     const r = await c.read(KEY);
     assert.ok(r.state === 'ok' && JSON.stringify(r.result).includes('10.1.2.3'));
+  });
+
+  it('refuses an entry larger than the reader accepts (code 5), before creating anything', async () => {
+    const dir = freshDir();
+    const c = new ResultCache(dir);
+    const huge = { ...entry(), config: Buffer.alloc(MAX_ENTRY_BYTES, 0x61) };
+    await assert.rejects(c.write(KEY, huge), (e) => isCode(5)(e) && /over the 16777216-byte limit/.test(String(e)));
+    assert.equal(fs.existsSync(dir), false);
+    // Just under the limit (config is base64 on disk: 4 bytes per 3) is written and reads back.
+    const overhead = encodeEntry(entry()).length;
+    const config = new Uint8Array(Math.floor(((MAX_ENTRY_BYTES - overhead - 100) * 3) / 4)).fill(0x61);
+    await c.write(KEY, { ...entry(), config });
+    assert.ok(fs.statSync(c.entryPath(KEY)).size > MAX_ENTRY_BYTES - 200);
+    assert.equal((await c.read(KEY)).state, 'ok');
+  });
+
+  it('names too long for a file name: code 4 from write, read and remove, before any file is touched', async () => {
+    const dir = freshDir();
+    const c = new ResultCache(dir);
+    for (const key of [
+      { ...KEY, containerId: 'c'.repeat(4096) },
+      { ...KEY, networkName: 'n'.repeat(4096) },
+    ]) {
+      await assert.rejects(c.write(key, entry(key)), isCode(4));
+      await assert.rejects(c.read(key), isCode(4));
+      await assert.rejects(c.remove(key), isCode(4));
+    }
+    assert.equal(fs.existsSync(dir), false);
   });
 
   it('refuses an entry that names another attachment than its key', async () => {

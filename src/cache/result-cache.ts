@@ -1,12 +1,14 @@
 // The result cache: Go libcni's on-disk layout and format, written so that no crash can leave a torn file.
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { CNIError, ErrorCode } from '../spec/errors.ts';
 import { type CacheFs, errnoCode, nodeCacheFs } from './cache-fs.ts';
 import { quarantineChannel, removeChannel, sweepChannel, writeChannel } from './channels.ts';
+import { MAX_ENTRY_BYTES } from './decode-entry.ts';
 import { ensureDir, unlinkDurable, writeFileDurable } from './durable-ops.ts';
 import { encodeEntry } from './encode-entry.ts';
 import { entryFileName } from './entry-names.ts';
+import { type DirProblem, inspectCacheDirs, symlinkedCacheDir } from './inspect-dir.ts';
 import { DEFAULT_LIST_CONCURRENCY, listEntries } from './list-entries.ts';
 import { quarantineFile } from './quarantine.ts';
 import { readEntryFile } from './read-entry.ts';
@@ -38,6 +40,8 @@ function ioError(what: string, path: string, e: unknown): CNIError {
 export class ResultCache {
   readonly cacheDir: string;
   readonly resultsDir: string;
+  /** cacheDir normalised, without a trailing '/' (lstat of `link/` would follow the link). */
+  readonly #dir: string;
   readonly #fs: CacheFs;
   readonly #graceMs: number;
   readonly #concurrency: number;
@@ -47,6 +51,7 @@ export class ResultCache {
   constructor(cacheDir: string = DEFAULT_CACHE_DIR, opts: ResultCacheOptions = {}) {
     this.cacheDir = cacheDir;
     this.resultsDir = join(cacheDir, 'results');
+    this.#dir = dirname(this.resultsDir);
     this.#fs = opts.fs ?? nodeCacheFs;
     this.#graceMs = opts.tempGraceMs ?? DEFAULT_TEMP_GRACE_MS;
     this.#concurrency = opts.listConcurrency ?? DEFAULT_LIST_CONCURRENCY;
@@ -68,8 +73,13 @@ export class ResultCache {
     return { ...read, entry: { ...read.entry, networkName, containerId, ifName } };
   }
 
-  /** The outcome of reading any path; a results dir that is a symlink makes every entry corrupt (not followed). */
+  /**
+   * The outcome of reading any path; a cache dir or results dir that is a symlink makes every entry corrupt (not
+   * followed).
+   */
   async readPath(path: string): Promise<CacheRead> {
+    const link = await this.#symlinkedCacheDir();
+    if (link !== undefined) return { state: 'corrupt', path, reason: link.message };
     try {
       if ((await this.#fs.lstat(this.resultsDir)).kind === 'symlink') {
         return { state: 'corrupt', path, reason: `results directory ${this.resultsDir} is a symlink (never followed)` };
@@ -82,7 +92,8 @@ export class ResultCache {
 
   /**
    * Durably and atomically replaces the attachment's entry (an intent record when `entry.result` is absent).
-   * Throws code 5 for I/O failures and for a symlink or directory at the entry's path or in place of results/.
+   * Throws code 5 for I/O failures, for an entry larger than the reader accepts (MAX_ENTRY_BYTES), and for a
+   * symlink or directory at the entry's path or a symlink in place of results/ or of the cache dir itself.
    */
   async write(key: AttachmentKey, entry: CacheEntry): Promise<void> {
     const path = this.entryPath(key);
@@ -92,10 +103,20 @@ export class ResultCache {
       });
     }
     const bytes = Buffer.from(encodeEntry(entry), 'utf8');
+    // The reader calls anything larger corrupt; writing it would record an attachment that DEL cannot read back.
+    if (bytes.byteLength > MAX_ENTRY_BYTES) {
+      throw new CNIError(
+        ErrorCode.IOFailure,
+        `cache entry for ${path} would be ${bytes.byteLength} bytes, over the ${MAX_ENTRY_BYTES}-byte limit ` +
+          'of a cache entry (result or config too large); nothing written',
+      );
+    }
     const started = performance.now();
     const fs = this.#fs;
     try {
-      await ensureDir(fs, this.cacheDir, true);
+      const link = await this.#symlinkedCacheDir();
+      if (link !== undefined) throw link;
+      await ensureDir(fs, this.#dir, false);
       await ensureDir(fs, this.resultsDir, false);
       if (!this.#swept) {
         this.#swept = true;
@@ -127,11 +148,30 @@ export class ResultCache {
     if (kind !== 'file') throw new CNIError(ErrorCode.IOFailure, `cache entry ${path} is not a regular file`);
   }
 
+  /** Code 5 when the cache dir itself is a symlink (never followed); undefined otherwise. */
+  #symlinkedCacheDir(): Promise<CNIError | undefined> {
+    return symlinkedCacheDir(this.#fs, this.#dir);
+  }
+
+  /**
+   * What makes the cache's directories unsafe: owned by another user than `uid` (default: ours), writable by group
+   * or others, or a symlink. Reports only, changes nothing; throws code 5 when a directory cannot be looked at.
+   */
+  async inspectDir(uid: number | undefined = process.geteuid?.()): Promise<DirProblem[]> {
+    try {
+      return await inspectCacheDirs(this.#fs, this.#dir, uid);
+    } catch (e) {
+      throw ioError('failed to inspect cache directory', this.#dir, e);
+    }
+  }
+
   /** Durably removes the attachment's entry; a missing entry (or results dir) is fine. Throws code 5 otherwise. */
   async remove(key: AttachmentKey): Promise<void> {
     const path = this.entryPath(key);
     let removed: boolean;
     try {
+      const link = await this.#symlinkedCacheDir();
+      if (link !== undefined) throw link;
       const dir = await this.#fs.lstat(this.resultsDir).catch((e: unknown) => {
         if (errnoCode(e) === 'ENOENT') return undefined;
         throw e;
@@ -154,6 +194,8 @@ export class ResultCache {
   async quarantine(path: string, reason: string): Promise<string> {
     let to: string;
     try {
+      const link = await this.#symlinkedCacheDir();
+      if (link !== undefined) throw link;
       to = await quarantineFile(this.#fs, this.cacheDir, path, reason, new Date(this.#now()));
     } catch (e) {
       throw ioError('failed to quarantine cache entry', path, e);
@@ -164,6 +206,8 @@ export class ResultCache {
 
   /** Streams every file of results/ that may match the filter (bounded memory); nothing when results/ is missing. */
   async *entries(filter: ListFilter = {}): AsyncGenerator<ListedEntry> {
+    const link = await this.#symlinkedCacheDir();
+    if (link !== undefined) throw link;
     let kind: string;
     try {
       kind = (await this.#fs.lstat(this.resultsDir)).kind;
@@ -199,6 +243,7 @@ export class ResultCache {
     let removed: string[];
     try {
       const only = key === undefined ? undefined : entryFileName(key);
+      if ((await this.#symlinkedCacheDir()) !== undefined) return [];
       const dir = await this.#fs.lstat(this.resultsDir).catch(() => undefined);
       if (dir?.kind !== 'dir') return [];
       removed = await sweepTempFiles(this.#fs, this.resultsDir, this.#graceMs, this.#now(), only);
