@@ -1,4 +1,5 @@
 // The doctor's data: what probes find on a node, what a finding's fate is, and the actions a plan holds.
+import type { DirProblemKind } from '../cache/index.ts';
 
 /** Why a finding is or is not repaired. Only 'repair' ever leads to an action. */
 export type Disposition =
@@ -37,6 +38,15 @@ export type Finding = FindingCommon &
     | { readonly kind: 'cache-netns-gone'; readonly path: string; readonly netns: string }
     | { readonly kind: 'cache-temp-stale'; readonly path: string }
     | { readonly kind: 'cache-quarantined'; readonly path: string }
+    | {
+        /** A cache directory another user owns, a group or everyone may write, or a symlink: report-only. */
+        readonly kind: 'cache-dir-unsafe';
+        readonly path: string;
+        readonly problem: DirProblemKind;
+        /** Permission bits of the path. */
+        readonly mode: number;
+        readonly uid: number | undefined;
+      }
     | { readonly kind: 'ipam-leak'; readonly path: string; readonly ip: string; readonly storeDir: string }
     | {
         readonly kind: 'orphan-veth';
@@ -82,6 +92,7 @@ export const FINDING_KINDS: readonly FindingKind[] = [
   'cache-netns-gone',
   'cache-temp-stale',
   'cache-quarantined',
+  'cache-dir-unsafe',
   'ipam-leak',
   'orphan-veth',
   'leaked-netns',

@@ -62,6 +62,18 @@ export function cacheFindings(scan: CacheScan, judge: Judge): Finding[] {
   for (const q of scan.quarantined) {
     out.push({ ...noOwner(q.ageMs), kind: 'cache-quarantined', path: q.path, disposition: 'report-only' });
   }
+  // Who may write the cache is the admin's decision: shown, never chmod'ed or chown'ed by the doctor.
+  for (const d of scan.dirProblems) {
+    out.push({
+      ...noOwner(undefined),
+      kind: 'cache-dir-unsafe',
+      path: d.path,
+      problem: d.kind,
+      mode: d.mode,
+      uid: d.uid,
+      disposition: 'report-only',
+    });
+  }
   return out;
 }
 
@@ -70,6 +82,6 @@ function badFileDisposition(judge: Judge, owner: CacheOwner | undefined, ageMs: 
   return owner === undefined ? judgeGarbage(judge, ageMs) : judgeOwner(judge, owner.containerId, ageMs);
 }
 
-function noOwner(ageMs: number): Pick<Finding, 'network' | 'containerId' | 'ifName' | 'ageMs'> {
+function noOwner(ageMs: number | undefined): Pick<Finding, 'network' | 'containerId' | 'ifName' | 'ageMs'> {
   return { network: undefined, containerId: undefined, ifName: undefined, ageMs };
 }

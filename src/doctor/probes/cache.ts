@@ -3,7 +3,7 @@
 import { statSync } from 'node:fs';
 import { lstat, opendir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isTempName, type ResultCache } from '../../cache/index.ts';
+import { type DirProblem, isTempName, type ResultCache } from '../../cache/index.ts';
 import type { Liveness } from '../liveness.ts';
 import type { CacheState } from '../types.ts';
 import { resultIps } from './result-ips.ts';
@@ -57,6 +57,8 @@ export interface CacheScan {
   /** netns path → owners of entries naming it (healthy or not), for the netns probe. */
   readonly netnsRefs: ReadonlyMap<string, readonly CacheOwner[]>;
   readonly entries: number;
+  /** The cache's directories owned by someone else, writable by group or others, or symlinks. */
+  readonly dirProblems: readonly DirProblem[];
 }
 
 /** Options of the cache probe. */
@@ -116,6 +118,8 @@ async function sideFiles(dir: string, keep: (name: string) => boolean, now: numb
  * and facts about everything else; never changes a file. Throws when results/ cannot be listed.
  */
 export async function probeCache(cache: ResultCache, live: Liveness, opts: CacheProbeOptions): Promise<CacheScan> {
+  // First: a symlinked cache dir makes the listing below throw, and this says why only when it did not.
+  const dirProblems = await cache.inspectDir();
   const exists = makeExists();
   const facts: CacheFact[] = [];
   const counts: Record<CacheState, number> = { ok: 0, netns_gone: 0, intent: 0, empty: 0, corrupt: 0 };
@@ -187,5 +191,5 @@ export async function probeCache(cache: ResultCache, live: Liveness, opts: Cache
     (name) => !name.endsWith('.reason'),
     opts.now,
   );
-  return { facts, counts, temp, quarantined, netnsRefs, entries: n };
+  return { facts, counts, temp, quarantined, netnsRefs, entries: n, dirProblems };
 }
