@@ -21,6 +21,7 @@ export function removalKind(f: Finding): Exclude<RepairKind, 'del'> | undefined 
     case 'cache-temp-stale':
       return 'temp-file';
     case 'cache-quarantined':
+    case 'cache-dir-unsafe':
       return undefined;
     case 'ipam-leak':
       return 'ipam-reservation';
@@ -160,6 +161,7 @@ export function describeAction(a: Action): string {
     case 'cache-netns-gone':
       return `quarantine ${f.path}`;
     case 'cache-quarantined':
+    case 'cache-dir-unsafe':
       return `keep ${f.path}`;
   }
 }

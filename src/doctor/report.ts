@@ -114,6 +114,8 @@ function what(f: Finding): string {
       return f.path;
     case 'cache-corrupt':
       return `${f.path}: ${f.reason}`;
+    case 'cache-dir-unsafe':
+      return `${f.path}: ${f.problem} (mode ${f.mode.toString(8).padStart(4, '0')}, uid ${f.uid ?? '?'})`;
     case 'cache-intent':
       return `${f.path} (netns ${f.netns || 'none'}${f.netnsExists ? ', exists' : ', gone'})`;
     case 'cache-netns-gone':

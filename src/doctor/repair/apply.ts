@@ -38,6 +38,8 @@ async function applyRemove(ctx: RepairContext, a: Action & { kind: 'remove' }): 
       return removeTempFile(ctx, f.path);
     case 'cache-quarantined':
       throw new Error('quarantined files are kept on purpose');
+    case 'cache-dir-unsafe':
+      throw new Error("a cache dir's owner and mode are the admin's to change");
   }
 }
 
