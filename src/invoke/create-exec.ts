@@ -1,4 +1,4 @@
-// cnikit's default Exec: child_process spawn in the plugin's own process group, with a time-out budget, an output
+// cnikit's default Exec: posix_spawn (or child_process where koffi/glibc are missing) in the plugin's own process group, with a time-out budget, an output
 // cap, stderr forwarding and a bounded ETXTBSY retry (upstream retries too, but then returns empty output).
 import { channel } from 'node:diagnostics_channel';
 import { ErrorCode } from '../spec/errors.ts';
