@@ -1,5 +1,6 @@
 // Name rules from libcni (pkg/utils). These names become cache file paths, so they are also the traversal guard.
 import { CNIError, ErrorCode } from './errors.ts';
+import { clipValue } from './go-quote.ts';
 
 const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 const MAX_IFNAME_BYTES = 15;
@@ -10,14 +11,14 @@ const SPACE_RE = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\
 export function validateContainerId(id: string): void {
   if (id === '') throw new CNIError(ErrorCode.UnknownContainer, 'missing containerID');
   if (!NAME_RE.test(id))
-    throw new CNIError(ErrorCode.InvalidEnvironment, 'invalid characters in containerID', { details: id });
+    throw new CNIError(ErrorCode.InvalidEnvironment, 'invalid characters in containerID', { details: clipValue(id) });
 }
 
 /** Throws code 7 unless `name` is a valid network name. */
 export function validateNetworkName(name: string): void {
   if (name === '') throw new CNIError(ErrorCode.InvalidNetworkConfig, 'missing network name:');
   if (!NAME_RE.test(name))
-    throw new CNIError(ErrorCode.InvalidNetworkConfig, 'invalid characters found in network name', { details: name });
+    throw new CNIError(ErrorCode.InvalidNetworkConfig, 'invalid characters found in network name', { details: clipValue(name) });
 }
 
 /** Throws code 4 unless `name` is a valid interface name (<= 15 bytes, not . or .., no / : or whitespace). */
