@@ -18,7 +18,9 @@ export function validateContainerId(id: string): void {
 export function validateNetworkName(name: string): void {
   if (name === '') throw new CNIError(ErrorCode.InvalidNetworkConfig, 'missing network name:');
   if (!NAME_RE.test(name))
-    throw new CNIError(ErrorCode.InvalidNetworkConfig, 'invalid characters found in network name', { details: clipValue(name) });
+    throw new CNIError(ErrorCode.InvalidNetworkConfig, 'invalid characters found in network name', {
+      details: clipValue(name),
+    });
 }
 
 /** Throws code 4 unless `name` is a valid interface name (<= 15 bytes, not . or .., no / : or whitespace). */
