@@ -202,6 +202,15 @@ describe('iptables findings', () => {
     assert.deepEqual(summary(findings(context({}), text)), [`chain nat ${chain} ? unknown-owner`]);
   });
 
+  it('repairs an empty, unreferenced per-container chain whatever its owner (bridge killed between -F and -X)', () => {
+    const chain = masqChainName(NET, 'long-gone');
+    const text = save([], `:${chain} - [0:0]`);
+    assert.deepEqual(summary(findings(context({}), text)), [`chain nat ${chain} ? repair`]);
+    assert.deepEqual(summary(findings(context({ available: false }), text)), [
+      `chain nat ${chain} ? liveness-unavailable`,
+    ]);
+  });
+
   it('names the owner of an unreferenced chain from its own rules’ comments (bridge killed mid-DEL)', () => {
     const chain = masqChainName(NET, 'gone-4');
     const c = `"name: \\"${NET}\\" id: \\"gone-4\\""`;

@@ -57,6 +57,19 @@ function ownerFromJumps(chain: string, jumps: readonly SavedRule[]): Owner | und
   return undefined;
 }
 
+/**
+ * A per-container chain with no rules that nothing jumps to (bridge killed between flushing and deleting it) has
+ * no owner left to name, and deleting it cannot change traffic: the repair deletes it with -X alone, which the
+ * kernel refuses should an ADD have filled it meanwhile.
+ */
+function emptyOrphan(owner: Owner | undefined, jumps: readonly SavedRule[], own: readonly SavedRule[]): boolean {
+  return owner === undefined && jumps.length === 0 && own.length === 0;
+}
+
+function orphanDisposition(ctx: IptablesContext): Disposition {
+  return ctx.judge.liveness.available ? 'repair' : 'liveness-unavailable';
+}
+
 /** Lazily built: chain name → owner, over every known network × candidate container ID. */
 function makeHashIndex(ctx: IptablesContext): (chain: string) => Owner | undefined {
   let index: Map<string, Owner> | undefined;
@@ -169,7 +182,9 @@ export function iptablesFindings(ctx: IptablesContext, fam: FamilyTables): Findi
         containerId: owner?.containerId,
         ifName: undefined,
         ageMs: undefined,
-        disposition: judgeOwner(ctx.judge, owner?.containerId, undefined),
+        disposition: emptyOrphan(owner, jumps, own)
+          ? orphanDisposition(ctx)
+          : judgeOwner(ctx.judge, owner?.containerId, undefined),
       });
     }
     for (const rule of table.rules) {

@@ -50,7 +50,9 @@ export async function deleteChain(
     throw new Error(`chain ${c.chain} is still referenced: ${jumps.map((j) => j.line).join('; ')}`);
   }
   const tool = TOOL[c.family];
-  const flush = await ctx.run(tool, ['-w', '-t', c.table, '-F', c.chain]);
+  // An empty chain is deleted without a flush: if an ADD fills it meanwhile, -X fails and its rules stay.
+  const empty = !before.rules.some((x) => x.chain === c.chain);
+  const flush = empty ? { stderr: '' } : await ctx.run(tool, ['-w', '-t', c.table, '-F', c.chain]);
   const del = await ctx.run(tool, ['-w', '-t', c.table, '-X', c.chain]);
   const after = await readTable(ctx, c.family, c.table);
   if (after.chains.includes(c.chain)) {
