@@ -34,8 +34,12 @@ export const STDERR_TAIL_BYTES = 2048;
 // After the plugin exits, how long a descendant may keep our pipes open before the group is killed. A plugin
 // that daemonises without closing stdout would otherwise hang the call (Go's exec waits forever there).
 export const LINGER_MS = 250;
-/** After the linger kill, how long to wait for EOF before closing the pipes on a descendant outside the group. */
-export const FORCE_CLOSE_MS = 5000;
+/**
+ * After the linger kill, how long to wait for EOF before closing the pipes on a descendant outside the group (a
+ * setsid daemon). Short is safe: this timer is armed by the linger timer, so at least one poll phase, which reads
+ * whatever the pipes still hold, runs before it fires.
+ */
+export const FORCE_CLOSE_MS = 500;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Why a run was cut short. */
