@@ -67,6 +67,8 @@ async function main(): Promise<void> {
   const started = new Date();
   const loadBefore = load1();
   const bins = build();
+  // Taken when the bundle is built: the commit the figures belong to (others may commit while the run goes on).
+  const host = machine(root);
   const impls: Impl[] = [
     { kind: 'go' },
     ...(values.spawn ?? 'default').split(',').map((spawn): Impl => ({ kind: 'ts', spawn })),
@@ -192,7 +194,7 @@ async function main(): Promise<void> {
       finishedAt: new Date().toISOString(),
       quick,
       load1: { before: loadBefore, after: load1() },
-      machine: machine(root),
+      machine: host,
       impls: impls.map(implLabel),
       results,
       startup,
