@@ -52,30 +52,35 @@ export async function cachedConfig(
   }
 }
 
-/** Every well-formed cached attachment (complete, or an intent record), optionally of one container. */
+/** Every well-formed cached attachment (complete, or an intent record), optionally of one container, by file name. */
 export async function cachedAttachments(
   ctx: RuntimeContext,
   containerId: string | undefined,
 ): Promise<NetworkAttachment[]> {
-  const listed = await ctx.cache.list(containerId === undefined || containerId === '' ? {} : { containerId });
-  const out: NetworkAttachment[] = [];
-  for (const item of listed) {
+  // Streamed, keeping only what is returned: holding every decoded entry until the end cost 2.5x Go's memory on
+  // 100,000 entries (bench/RESULTS.md §4).
+  const found: { fileName: string; attachment: NetworkAttachment }[] = [];
+  for await (const item of ctx.cache.entries(containerId === undefined || containerId === '' ? {} : { containerId })) {
     const read = item.read;
     if (read.state !== 'ok' && read.state !== 'intent') continue;
     if (read.state === 'ok' && read.legacy) continue;
     const e = read.entry;
     if (e.ifName === '' || e.networkName === '') continue;
     if (containerId && e.containerId !== containerId) continue;
-    out.push({
-      containerId: e.containerId,
-      network: e.networkName,
-      ifName: e.ifName,
-      config: e.config,
-      netns: e.netns ?? '',
-      cniArgs: e.cniArgs,
-      capabilityArgs: e.capabilityArgs,
-      complete: read.state === 'ok',
+    found.push({
+      fileName: item.fileName,
+      attachment: {
+        containerId: e.containerId,
+        network: e.networkName,
+        ifName: e.ifName,
+        config: e.config,
+        netns: e.netns ?? '',
+        cniArgs: e.cniArgs,
+        capabilityArgs: e.capabilityArgs,
+        complete: read.state === 'ok',
+      },
     });
   }
-  return out;
+  found.sort((a, b) => (a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : 0));
+  return found.map((f) => f.attachment);
 }
