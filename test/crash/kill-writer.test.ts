@@ -60,9 +60,10 @@ function killOne(cacheDir: string, id: number): Promise<{ killed: boolean; stder
 }
 
 /** Every entry file decodes as a complete entry written by some writer for that very key. */
-function checkAll(resultsDir: string): { files: number; partial: string[]; temps: number } {
+function checkAll(resultsDir: string): { files: number; partial: string[]; temps: number; rewritten: number } {
   const partial: string[] = [];
   let files = 0;
+  let rewritten = 0;
   let temps = 0;
   for (const name of fs.readdirSync(resultsDir)) {
     if (isTempName(name)) {
@@ -77,8 +78,9 @@ function checkAll(resultsDir: string): { files: number; partial: string[]; temps
       `${r.entry.networkName}-${r.entry.containerId}-${r.entry.ifName}` === name &&
       /^w\d+s\d+$/.test(String(r.result.dns?.domain));
     if (!ok) partial.push(`${name}: ${r.state === 'corrupt' ? r.reason : r.state}`);
+    else if (r.result.dns?.domain !== 'w999999s0') rewritten++;
   }
-  return { files, partial, temps };
+  return { files, partial, temps, rewritten };
 }
 
 describe('SIGKILL during cache writes', () => {
@@ -111,6 +113,20 @@ describe('SIGKILL during cache writes', () => {
     let checked = 0;
     const partial: string[] = [];
     const failures: string[] = [];
+    // Every key starts with a complete entry, so the law at the end is exact: each key still has one complete
+    // file (old or new), whatever the machine's speed; a slow fsync must not turn into a missing key.
+    const seed = new ResultCache(cacheDir);
+    for (let i = 0; i < KEYS; i++) {
+      const key = { networkName: 'killnet', containerId: `ctr-${i}`, ifName: 'eth0' };
+      await seed.write(key, {
+        kind: 'cniCacheV1',
+        ...key,
+        config: Buffer.from('{}'),
+        cniArgs: [],
+        capabilityArgs: {},
+        result: { cniVersion: '1.0.0', dns: { domain: 'w999999s0' } },
+      });
+    }
     // A pool of writers, always PARALLEL alive; after each death every file is checked while the others still
     // write, since no reader may ever see a partial file, not even mid-write.
     const worker = async (): Promise<void> => {
@@ -135,6 +151,8 @@ describe('SIGKILL during cache writes', () => {
     );
     assert.deepEqual(partial, []);
     assert.equal(end.files, KEYS);
+    // Not vacuous: killed writers did replace entries (a writer's domain is w<id>s<seq>, the seed's w999999s0).
+    assert.ok(end.rewritten > 0, 'no writer ever completed a write before it was killed');
     assert.equal(checkAll(resultsDir).temps, 0);
     assert.ok(kills >= Math.min(KILLS, MIN_KILLS), `only ${kills} kills before the deadline`);
   });
