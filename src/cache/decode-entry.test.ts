@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { decodeEntry } from './decode-entry.ts';
+import { entryDigest } from './digest.ts';
 import { encodeEntry } from './encode-entry.ts';
 import type { CacheEntry, CacheRead } from './types.ts';
 
@@ -239,9 +240,12 @@ describe('decodeEntry: our digest', () => {
       ['"/var/run/netns/x"', '"/var/run/netns/y"'],
       ['8080', '8081'],
     ] as const) {
-      assert.match(reasonOf(decode(text.replace(from, to))), /^digest mismatch \(stored sha256:[0-9a-f]{64}, computed/);
+      assert.match(
+        reasonOf(decode(text.replace(from, to))),
+        /^digest mismatch \(stored "sha256-bytes:[0-9a-f]{64}", computed sha256-bytes:[0-9a-f]{64}\)$/,
+      );
     }
-    assert.match(reasonOf(decode(text.replace(/"sha256:[0-9a-f]+"/, '12'))), /cnikitDigest is not a string/);
+    assert.match(reasonOf(decode(text.replace(/"sha256-bytes:[0-9a-f]+"/, '12'))), /cnikitDigest is not a string/);
   });
 
   it('checks the digest on intent records too', () => {
@@ -251,10 +255,39 @@ describe('decodeEntry: our digest', () => {
     assert.match(reasonOf(decode(text.replace('abc-123', 'abc-124'))), /^digest mismatch/);
   });
 
-  it('is indifferent to key order and whitespace (it covers values, not bytes)', () => {
+  it('covers bytes: a rewritten file (reordered, reindented, a byte added) does not verify', () => {
+    const text = encodeEntry(entry);
+    const obj = JSON.parse(text) as Record<string, unknown>;
+    const reordered = JSON.stringify(Object.fromEntries(Object.entries(obj).reverse()));
+    assert.match(reasonOf(decode(reordered)), /^field cnikitDigest is not the last member of the file/);
+    assert.match(reasonOf(decode(JSON.stringify(obj, null, 2))), /^field cnikitDigest is not the last member/);
+    assert.match(reasonOf(decode(`${text}\n`)), /^field cnikitDigest is not the last member/);
+    assert.match(reasonOf(decode(text.replace('{"kind"', '{ "kind"'))), /^digest mismatch/);
+    // Without the key it is a file as Go writes it, and accepted.
+    const { cnikitDigest: _d, ...bare } = obj;
+    assert.equal(decode(JSON.stringify(bare)).state, 'ok');
+  });
+
+  it('still verifies the version-1 digest of earlier builds, indifferent to key order and whitespace', () => {
     const obj = JSON.parse(encodeEntry(entry)) as Record<string, unknown>;
-    const reordered = Object.fromEntries(Object.entries(obj).reverse());
+    const v1 = { ...obj, cnikitDigest: entryDigest(entry) };
+    assert.equal(decode(JSON.stringify(v1)).state, 'ok');
+    const reordered = Object.fromEntries(Object.entries(v1).reverse());
     assert.equal(decode(JSON.stringify(reordered, null, 2)).state, 'ok');
+    const altered = JSON.stringify(v1).replace('10.1.2.3/24', '10.1.2.4/24');
+    assert.match(reasonOf(decode(altered)), /^digest mismatch \(stored sha256:[0-9a-f]{64}, computed sha256:/);
+  });
+
+  it('does not take a bytes digest from a nested object at the end of the file', () => {
+    const text = encodeEntry(entry);
+    const member = /,"cnikitDigest":"[^"]+"(?=\}$)/.exec(text)?.[0] ?? '';
+    assert.notEqual(member, '');
+    // The top-level member moved to the front, a copy nested in the result's last member: the file still ends
+    // with the member's bytes and a '}', but one '}' too many for it to be the top level's last member.
+    const moved = `{${member.slice(1)},${text.slice(1, -(member.length + 1))}}`;
+    const nested = `${moved.slice(0, -2)}${member}}}`;
+    assert.equal(decode(moved).state, 'corrupt');
+    assert.match(reasonOf(decode(nested)), /^field cnikitDigest is not the last member/);
   });
 });
 

@@ -12,7 +12,7 @@
 // cannot turn into a 16 MiB log line, quarantine note or doctor report.
 import { clipValue, quoteValue } from '../spec/go-quote.ts';
 import { parseResult } from '../spec/index.ts';
-import { DIGEST_KEY, entryDigest } from './digest.ts';
+import { checkBytesDigest, DIGEST_KEY, entryDigest, isBytesDigest } from './digest.ts';
 import type { CacheEntry, CacheRead } from './types.ts';
 
 /** Files larger than this are reported corrupt without being parsed (a cache entry is a few KiB). */
@@ -21,8 +21,31 @@ export const MAX_ENTRY_BYTES = 16 * 1024 * 1024;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const NO_BYTES = new Uint8Array(0);
 const NOT_BASE64_CHAR = /[^A-Za-z0-9+/]/;
+const HAS_CAPITAL = /[A-Z]/;
+const CAPITALS = /[A-Z]/g;
+const asciiLower = (c: string): string => c.toLowerCase();
 
-type Fields = Map<string, unknown>;
+/** Top-level members by ASCII-lower-cased name. */
+interface Fields {
+  get(lowerName: string): unknown;
+}
+
+// What we and Go write, by folded name: a file with only these keys needs no folding.
+const CANONICAL = new Map(
+  [
+    'kind',
+    'containerId',
+    'config',
+    'ifName',
+    'networkName',
+    'netns',
+    'cniArgs',
+    'capabilityArgs',
+    'result',
+    'cnikitDigest',
+  ].map((k) => [k.toLowerCase(), k] as const),
+);
+const CANONICAL_KEYS = new Set(CANONICAL.values());
 
 /** A field that Go would not decode into cachedInfo; caught inside decodeEntry and reported as corrupt. */
 class BadField extends Error {}
@@ -50,12 +73,18 @@ function describeValue(v: unknown): string {
 
 /** Top-level keys folded to ASCII lower case; a later key replaces an earlier one, as in Go's decoder. */
 function foldFields(obj: Record<string, unknown>): Fields {
-  const m: Fields = new Map();
-  for (const k of Object.keys(obj))
-    m.set(
-      k.replace(/[A-Z]/g, (c) => c.toLowerCase()),
-      obj[k],
-    );
+  const keys = Object.keys(obj);
+  if (keys.every((k) => CANONICAL_KEYS.has(k))) {
+    // The usual file: read members in place instead of building a map (a listing decodes 100,000 of these).
+    return {
+      get: (lower) => {
+        const k = CANONICAL.get(lower);
+        return k !== undefined && Object.hasOwn(obj, k) ? obj[k] : undefined;
+      },
+    };
+  }
+  const m = new Map<string, unknown>();
+  for (const k of keys) m.set(HAS_CAPITAL.test(k) ? k.replace(CAPITALS, asciiLower) : k, obj[k]);
   return m;
 }
 
@@ -81,10 +110,12 @@ function configField(f: Fields): Uint8Array {
   if (v === undefined || v === null) return NO_BYTES;
   if (typeof v !== 'string') throw new BadField('field config is not a base64 string');
   // Go's StdEncoding: padding required, only the standard alphabet; it skips CR and LF.
-  const text = v.replace(/[\r\n]/g, '');
+  const text = v.includes('\n') || v.includes('\r') ? v.replace(/[\r\n]/g, '') : v;
   if (!isStdBase64(text)) throw new BadField('field config is not valid base64');
-  // Its own copy: a slice of Node's shared pool would keep the whole 8 KiB slab alive as long as the entry.
-  return new Uint8Array(Buffer.from(text, 'base64'));
+  // Its own memory: a slice of Node's shared pool would keep the whole 8 KiB slab alive as long as the entry.
+  const out = Buffer.allocUnsafeSlow(Buffer.byteLength(text, 'base64'));
+  const n = out.write(text, 'base64');
+  return new Uint8Array(out.buffer, out.byteOffset, n);
 }
 
 function cniArgsField(f: Fields): (readonly [string, string])[] {
@@ -129,14 +160,45 @@ function cacheV1Entry(f: Fields): CacheEntry {
 /** Decodes one cache file's bytes (`path` and `mtimeMs` are only carried into the outcome); never throws. */
 export function decodeEntry(bytes: Uint8Array, path: string, mtimeMs = 0): CacheRead {
   try {
-    return decode(bytes, path, mtimeMs);
+    const read = decode(bytes, path, mtimeMs);
+    if (read.state !== 'unparsed') return read;
+    const { entry } = read;
+    try {
+      return { state: 'ok', path, entry, result: parseResult(entry.result), legacy: false, mtimeMs };
+    } catch (e) {
+      return { state: 'corrupt', path, reason: `unparsable result: ${messageOf(e)}`, mtimeMs };
+    }
   } catch (e) {
     // Only a pathological input gets here (nesting deep enough to exhaust the stack while hashing or parsing).
     return { state: 'corrupt', path, reason: `undecodable: ${messageOf(e)}`, mtimeMs };
   }
 }
 
-function decode(bytes: Uint8Array, path: string, mtimeMs: number): CacheRead {
+/** A cniCacheV1 record whose fields and digest are checked but whose result (an object) is not parsed yet. */
+interface UnparsedRead {
+  readonly state: 'unparsed';
+  readonly entry: CacheEntry;
+}
+
+/**
+ * The attachment a cache file records, for listings that need no result: a cniCacheV1 record (`complete` when it
+ * has a result) whose fields and digest check, its result only known to be an object, as Go's GetCachedAttachments
+ * sees it. Undefined for anything else (bad, empty, legacy), which decodeEntry describes. Never throws.
+ */
+export function decodeRecord(
+  bytes: Uint8Array,
+  path: string,
+): { readonly entry: CacheEntry; readonly complete: boolean } | undefined {
+  try {
+    const read = decode(bytes, path, 0);
+    if (read.state === 'unparsed') return { entry: read.entry, complete: true };
+    return read.state === 'intent' ? { entry: read.entry, complete: false } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function decode(bytes: Uint8Array, path: string, mtimeMs: number): CacheRead | UnparsedRead {
   const corrupt = (reason: string): CacheRead => ({ state: 'corrupt', path, reason, mtimeMs });
   if (bytes.byteLength > MAX_ENTRY_BYTES) return corrupt(`too large (${bytes.byteLength} bytes)`);
   // Raw NUL can never appear in JSON; a run of them is what a torn write on some file systems leaves.
@@ -189,16 +251,19 @@ function decode(bytes: Uint8Array, path: string, mtimeMs: number): CacheRead {
   const stored = Object.hasOwn(value, DIGEST_KEY) ? value[DIGEST_KEY] : undefined;
   if (stored !== undefined) {
     if (typeof stored !== 'string') return corrupt(`field ${DIGEST_KEY} is not a string`);
-    const computed = entryDigest(entry);
-    if (stored !== computed) {
-      const shown = /^sha256:[0-9a-f]{64}$/.test(stored) ? stored : quoteValue(stored);
-      return corrupt(`digest mismatch (stored ${shown}, computed ${computed})`);
+    if (isBytesDigest(stored)) {
+      const check = checkBytesDigest(bytes, stored);
+      if (!check.ok && check.reason === 'misplaced') {
+        return corrupt(`field ${DIGEST_KEY} is not the last member of the file, where cnikit writes it (rewritten)`);
+      }
+      if (!check.ok) return corrupt(`digest mismatch (stored ${quoteValue(stored)}, computed ${check.computed})`);
+    } else {
+      const computed = entryDigest(entry);
+      if (stored !== computed) {
+        const shown = /^sha256:[0-9a-f]{64}$/.test(stored) ? stored : quoteValue(stored);
+        return corrupt(`digest mismatch (stored ${shown}, computed ${computed})`);
+      }
     }
   }
-  if (entry.result === undefined) return { state: 'intent', path, entry, mtimeMs };
-  try {
-    return { state: 'ok', path, entry, result: parseResult(entry.result), legacy: false, mtimeMs };
-  } catch (e) {
-    return corrupt(`unparsable result: ${messageOf(e)}`);
-  }
+  return entry.result === undefined ? { state: 'intent', path, entry, mtimeMs } : { state: 'unparsed', entry };
 }

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { CNIError } from '../spec/errors.ts';
 import { compareUtf8 } from './canonical-json.ts';
 import { decodeEntry } from './decode-entry.ts';
-import { DIGEST_KEY, digestInput } from './digest.ts';
+import { DIGEST_KEY, digestInput, entryDigest } from './digest.ts';
 import { encodeEntry } from './encode-entry.ts';
 import type { CacheEntry } from './types.ts';
 
@@ -41,13 +41,13 @@ const GO_BYTES =
   '"result":{"cniVersion":"1.0.0","dns":{"nameservers":["1.1.1.1"]},"interfaces":[{"name":"eth0","sandbox":"/var/run/netns/x"}],' +
   '"ips":[{"address":"10.1.2.3/24","gateway":"10.1.2.1","interface":0}]}}';
 
-const withoutDigest = (text: string): string => text.replace(/,"cnikitDigest":"sha256:[0-9a-f]{64}"\}$/, '}');
+const withoutDigest = (text: string): string => text.replace(/,"cnikitDigest":"sha256-bytes:[0-9a-f]{64}"\}$/, '}');
 
 describe('encodeEntry', () => {
   it("writes Go's bytes exactly, plus one digest key at the end", () => {
     const text = encodeEntry(base);
     assert.equal(withoutDigest(text), GO_BYTES);
-    assert.match(text, /,"cnikitDigest":"sha256:[0-9a-f]{64}"\}$/);
+    assert.match(text, /,"cnikitDigest":"sha256-bytes:[0-9a-f]{64}"\}$/);
   });
 
   it("uses Go's keys, padded standard base64 and Go's omitempty rules", () => {
@@ -72,7 +72,7 @@ describe('encodeEntry', () => {
     assert.deepEqual(Object.keys(bare), ['kind', 'containerId', 'config', 'ifName', 'networkName', DIGEST_KEY]);
   });
 
-  it('computes the documented digest', () => {
+  it('computes the documented digests', () => {
     const small: CacheEntry = {
       kind: 'cniCacheV1',
       containerId: 'c',
@@ -83,11 +83,19 @@ describe('encodeEntry', () => {
       capabilityArgs: { z: 1, a: { y: 2, b: 3 } },
       result: { cniVersion: '1.0.0' },
     };
+    // Written: SHA-256 of the file's bytes before the digest member (which is last, then the closing brace).
+    const text = encodeEntry(small);
+    const stored = (JSON.parse(text) as Record<string, string>)[DIGEST_KEY];
+    const unsealed =
+      '{"kind":"cniCacheV1","containerId":"c","config":"e30=","ifName":"eth0","networkName":"n",' +
+      '"cniArgs":[["K","V"]],"capabilityArgs":{"a":{"b":3,"y":2},"z":1},"result":{"cniVersion":"1.0.0"}}';
+    assert.equal(withoutDigest(text), unsealed);
+    assert.equal(stored, `sha256-bytes:${createHash('sha256').update(unsealed.slice(0, -1)).digest('hex')}`);
+    // Version 1 (still verified): the canonical array of decoded values.
     const input =
       '["cnikit-digest-v1","cniCacheV1","c","e30=","eth0","n","",[["K","V"]],{"a":{"b":3,"y":2},"z":1},{"cniVersion":"1.0.0"}]';
     assert.equal(digestInput(small), input);
-    const stored = (JSON.parse(encodeEntry(small)) as Record<string, string>)[DIGEST_KEY];
-    assert.equal(stored, `sha256:${createHash('sha256').update(input).digest('hex')}`);
+    assert.equal(entryDigest(small), `sha256:${createHash('sha256').update(input).digest('hex')}`);
   });
 
   it('refuses what Go could not have written', () => {

@@ -2,7 +2,7 @@
 import { CNIError, ErrorCode } from '../spec/errors.ts';
 import { quoteValue } from '../spec/go-quote.ts';
 import { jsonRoundTrip, sortedJson } from './canonical-json.ts';
-import { DIGEST_KEY, entryDigest } from './digest.ts';
+import { sealText } from './digest.ts';
 import type { CacheEntry } from './types.ts';
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -49,7 +49,7 @@ export function normalizeEntry(entry: CacheEntry): CacheEntry {
   return { ...withNetns, result };
 }
 
-/** The JSON text we write: Go's keys in Go's order (empty netns/cniArgs/capabilityArgs omitted), then our digest. */
+/** The JSON text we write: Go's keys in Go's order (empty netns/cniArgs/capabilityArgs omitted), then our bytes digest. */
 export function encodeEntry(entry: CacheEntry): string {
   const e = normalizeEntry(entry);
   const config = Buffer.from(e.config.buffer, e.config.byteOffset, e.config.byteLength).toString('base64');
@@ -60,5 +60,5 @@ export function encodeEntry(entry: CacheEntry): string {
   if (e.cniArgs.length > 0) text += `,"cniArgs":${JSON.stringify(e.cniArgs)}`;
   if (Object.keys(e.capabilityArgs).length > 0) text += `,"capabilityArgs":${sortedJson(e.capabilityArgs)}`;
   if (e.result !== undefined) text += `,"result":${sortedJson(e.result)}`;
-  return `${text},"${DIGEST_KEY}":"${entryDigest(e)}"}`;
+  return sealText(`${text}}`);
 }

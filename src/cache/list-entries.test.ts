@@ -143,3 +143,58 @@ describe('ResultCache.list', () => {
     assert.ok(peak <= 2 && peak > 0, `peak ${peak}`);
   });
 });
+
+describe('ResultCache.recordBatches', () => {
+  const recordsOf = async (c: ResultCache, filter = {}) => {
+    const out: string[] = [];
+    for await (const batch of c.recordBatches(filter)) {
+      assert.ok(batch.length > 0, 'a batch is never empty');
+      for (const r of batch) out.push(`${r.fileName}:${r.complete ? 'complete' : 'intent'}:${r.entry.containerId}`);
+    }
+    return out.sort();
+  };
+
+  it('gives the well-formed cniCacheV1 records only (no empty, torn, legacy or temp file)', async () => {
+    const c = await populated();
+    assert.deepEqual(await recordsOf(c), [
+      'net-a-pod-1-eth0:intent:pod-1',
+      'net-a-pod-2-eth1:complete:pod-2',
+      'net-pod-1-eth0:complete:pod-1',
+    ]);
+    assert.deepEqual(await recordsOf(c, { containerId: 'pod-1' }), [
+      'net-a-pod-1-eth0:intent:pod-1',
+      'net-pod-1-eth0:complete:pod-1',
+    ]);
+    assert.deepEqual(await recordsOf(c, { networkName: 'net-a' }), [
+      'net-a-pod-1-eth0:intent:pod-1',
+      'net-a-pod-2-eth1:complete:pod-2',
+    ]);
+  });
+
+  it('lists a record whose result does not parse (as Go does), but not one whose digest fails', async () => {
+    const c = await populated();
+    const key = { networkName: 'net', containerId: 'pod-7', ifName: 'eth0' };
+    const path = c.entryPath(key);
+    // Written by Go (no digest), with a result no version's parser accepts.
+    fs.writeFileSync(
+      path,
+      '{"kind":"cniCacheV1","containerId":"pod-7","config":"e30=","ifName":"eth0","networkName":"net","result":{"cniVersion":"1.0.0","ips":"nope"}}',
+    );
+    assert.equal((await c.read(key)).state, 'corrupt');
+    assert.ok((await recordsOf(c)).includes('net-pod-7-eth0:complete:pod-7'));
+    // Ours, altered after writing: the digest catches it, so it is not a record.
+    const other = { networkName: 'net', containerId: 'pod-8', ifName: 'eth0' };
+    await c.write(other, entry(other));
+    fs.writeFileSync(c.entryPath(other), fs.readFileSync(c.entryPath(other), 'utf8').replace('pod-8', 'pod-9'));
+    assert.equal((await c.read(other)).state, 'corrupt');
+    assert.ok(!(await recordsOf(c)).some((r) => r.includes('pod-9') || r.includes('pod-8')));
+  });
+
+  it('reads through the async CacheFs calls too (a fs without the sync fast path)', async () => {
+    const c = await populated();
+    const { readFileSync: _r, openDirSync: _o, ...asyncOnly } = nodeCacheFs;
+    const slow = new ResultCache(c.cacheDir, { fs: asyncOnly });
+    assert.deepEqual(await recordsOf(slow), await recordsOf(c));
+    assert.deepEqual(summary(await slow.list()), summary(await c.list()));
+  });
+});

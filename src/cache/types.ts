@@ -57,3 +57,13 @@ export interface ListedEntry {
   /** 'entry': from the file's own fields; 'filename': recovered from the name; 'unknown': could not be told. */
   readonly ownerSource: 'entry' | 'filename' | 'unknown';
 }
+
+/** A well-formed cniCacheV1 record found by a listing of attachments; its result (if any) is not parsed. */
+export interface CachedRecord {
+  readonly path: string;
+  readonly fileName: string;
+  readonly entry: CacheEntry;
+  /** True when the record has a result; false for an intent record (an ADD that never finished). */
+  readonly complete: boolean;
+  readonly mtimeMs: number;
+}

@@ -52,7 +52,11 @@ export async function cachedConfig(
   }
 }
 
-/** Every well-formed cached attachment (complete, or an intent record), optionally of one container, by file name. */
+/**
+ * Every well-formed cached attachment (complete, or an intent record), optionally of one container, by file name.
+ * As Go's GetCachedAttachments, a result is not parsed here: a record whose result is malformed is listed (DEL and
+ * GC read it whole, and treat it as corrupt then).
+ */
 export async function cachedAttachments(
   ctx: RuntimeContext,
   containerId: string | undefined,
@@ -60,26 +64,24 @@ export async function cachedAttachments(
   // Streamed, keeping only what is returned: holding every decoded entry until the end cost 2.5x Go's memory on
   // 100,000 entries (bench/RESULTS.md §4).
   const found: { fileName: string; attachment: NetworkAttachment }[] = [];
-  for await (const item of ctx.cache.entries(containerId === undefined || containerId === '' ? {} : { containerId })) {
-    const read = item.read;
-    if (read.state !== 'ok' && read.state !== 'intent') continue;
-    if (read.state === 'ok' && read.legacy) continue;
-    const e = read.entry;
-    if (e.ifName === '' || e.networkName === '') continue;
-    if (containerId && e.containerId !== containerId) continue;
-    found.push({
-      fileName: item.fileName,
-      attachment: {
-        containerId: e.containerId,
-        network: e.networkName,
-        ifName: e.ifName,
-        config: e.config,
-        netns: e.netns ?? '',
-        cniArgs: e.cniArgs,
-        capabilityArgs: e.capabilityArgs,
-        complete: read.state === 'ok',
-      },
-    });
+  const filter = containerId === undefined || containerId === '' ? {} : { containerId };
+  for await (const batch of ctx.cache.recordBatches(filter)) {
+    for (const { fileName, entry: e, complete } of batch) {
+      if (e.ifName === '' || e.networkName === '') continue;
+      found.push({
+        fileName,
+        attachment: {
+          containerId: e.containerId,
+          network: e.networkName,
+          ifName: e.ifName,
+          config: e.config,
+          netns: e.netns ?? '',
+          cniArgs: e.cniArgs,
+          capabilityArgs: e.capabilityArgs,
+          complete,
+        },
+      });
+    }
   }
   found.sort((a, b) => (a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : 0));
   return found.map((f) => f.attachment);

@@ -7,21 +7,31 @@ export interface ParsedIp {
   readonly family: 4 | 6;
 }
 
-const OCTET = /^(?:0|[1-9]\d{0,2})$/;
-const HEX = /^[0-9a-fA-F]$/;
+const isHexDigit = (c: number): boolean =>
+  (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
 
+/** Four decimal octets, no leading zeros, each <= 255; one pass over the characters (results hold many). */
 function parseIPv4(s: string): Uint8Array | undefined {
-  const parts = s.split('.');
-  if (parts.length !== 4) return undefined;
   const out = new Uint8Array(4);
-  for (let i = 0; i < 4; i++) {
-    const p = parts[i] ?? '';
-    if (!OCTET.test(p)) return undefined;
-    const n = Number(p);
-    if (n > 255) return undefined;
-    out[i] = n;
+  let part = 0;
+  let digits = 0;
+  let value = 0;
+  for (let i = 0; i <= s.length; i++) {
+    const c = i === s.length ? 0x2e : s.charCodeAt(i);
+    if (c === 0x2e) {
+      if (digits === 0 || part > 3) return undefined;
+      out[part++] = value;
+      digits = 0;
+      value = 0;
+      continue;
+    }
+    if (c < 0x30 || c > 0x39) return undefined;
+    // A leading zero is allowed only as the whole octet.
+    if (digits === 1 && value === 0) return undefined;
+    value = value * 10 + (c - 0x30);
+    if (++digits > 3 || value > 255) return undefined;
   }
-  return out;
+  return part === 4 ? out : undefined;
 }
 
 function parseIPv6(s: string): Uint8Array | undefined {
@@ -36,7 +46,7 @@ function parseIPv6(s: string): Uint8Array | undefined {
   }
   while (i < 16) {
     let j = pos;
-    while (j < s.length && HEX.test(s[j] ?? '')) j++;
+    while (j < s.length && isHexDigit(s.charCodeAt(j))) j++;
     const digits = j - pos;
     if (digits === 0) return undefined;
     if (s[j] === '.') {
@@ -107,7 +117,11 @@ export function parseCidr(s: string): (ParsedIp & { readonly prefix: number }) |
   const addr = s.slice(0, slash);
   const len = s.slice(slash + 1);
   // Go reads the prefix with dtoi: decimal digits only, leading zeros allowed.
-  if (!/^\d+$/.test(len)) return undefined;
+  if (len.length === 0) return undefined;
+  for (let i = 0; i < len.length; i++) {
+    const c = len.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return undefined;
+  }
   const ip = parseIp(addr);
   if (ip === undefined) return undefined;
   const bits = addr.includes(':') ? 128 : 32;
