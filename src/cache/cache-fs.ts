@@ -65,9 +65,8 @@ export interface CacheFs {
   readdir(path: string): AsyncIterable<string>;
   /**
    * Optional fast path for listing: the same as open(O_NOFOLLOW|O_NONBLOCK) + fstat + read + close, done
-   * synchronously. Each async call is a thread-pool round trip (~10-15 us on a VM, four per file); a lister
-   * reads a few dozen files this way per event-loop turn instead. The bytes may be a slice of Node's shared pool:
-   * decode them, do not keep them. Never throws.
+   * synchronously, with no promise per call: a lister reads a few dozen files this way per event-loop turn. The
+   * bytes may be a slice of Node's shared pool: decode them, do not keep them. Never throws.
    */
   readFileSync?(path: string, maxBytes: number): RawFile;
   /**
@@ -89,14 +88,12 @@ function toStat(s: fs.Stats): FsStat {
   return { kind, size: s.size, mtimeMs: s.mtimeMs, mode: s.mode & 0o7777, uid: s.uid, gid: s.gid };
 }
 
-// The callback API through promisify is measurably cheaper per call than fs/promises FileHandles, which matters
-// when a listing opens 100,000 files.
-const pOpen = promisify(fs.open);
-const pClose = promisify(fs.close);
-const pFstat = promisify(fs.fstat);
-const pFchmod = promisify(fs.fchmod);
+// fsync is the one call that waits for the disk, so it alone goes to libuv's thread pool. The others (lstat, open,
+// rename, a write of a few KiB into the page cache, ...) take microseconds; as pool round trips they cost 20-60 us
+// each, and one durable write is a dozen of them (bench/RESULTS.md §1). So they run synchronously, behind the same
+// promise interface; a large write or read (over SYNC_IO_MAX) still goes to the pool.
 const pFsync = promisify(fs.fsync);
-const pLstat = promisify(fs.lstat);
+const SYNC_IO_MAX = 1 << 20;
 
 const READ_FLAGS = fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK;
 
@@ -146,30 +143,34 @@ function readFileSyncNoFollow(path: string, maxBytes: number): RawFile {
   }
 }
 
-/** The real file system, through Node's fs. */
+/** The real file system, through Node's fs: fsync and large reads and writes in the pool, the rest synchronous. */
 export const nodeCacheFs: CacheFs = {
-  open: (path, flags, mode) => pOpen(path, flags, mode),
-  close: (fd) => pClose(fd),
+  open: async (path, flags, mode) => fs.openSync(path, flags, mode),
+  close: async (fd) => fs.closeSync(fd),
   read: (fd, buf, offset, length, position) =>
-    new Promise((resolve, reject) => {
-      fs.read(fd, buf, offset, length, position, (err, n) => (err ? reject(err) : resolve(n)));
-    }),
+    length <= SYNC_IO_MAX
+      ? Promise.resolve().then(() => fs.readSync(fd, buf, offset, length, position))
+      : new Promise((resolve, reject) => {
+          fs.read(fd, buf, offset, length, position, (err, n) => (err ? reject(err) : resolve(n)));
+        }),
   write: (fd, buf, offset, length, position) =>
-    new Promise((resolve, reject) => {
-      fs.write(fd, buf, offset, length, position, (err, n) => (err ? reject(err) : resolve(n)));
-    }),
-  fstat: async (fd) => toStat(await pFstat(fd)),
-  fchmod: (fd, mode) => pFchmod(fd, mode),
+    length <= SYNC_IO_MAX
+      ? Promise.resolve().then(() => fs.writeSync(fd, buf, offset, length, position))
+      : new Promise((resolve, reject) => {
+          fs.write(fd, buf, offset, length, position, (err, n) => (err ? reject(err) : resolve(n)));
+        }),
+  fstat: async (fd) => toStat(fs.fstatSync(fd)),
+  fchmod: async (fd, mode) => fs.fchmodSync(fd, mode),
   fsync: (fd) => pFsync(fd),
-  lstat: async (path) => toStat(await pLstat(path)),
+  lstat: async (path) => toStat(fs.lstatSync(path)),
   mkdir: async (path, mode) => {
-    await fs.promises.mkdir(path, { mode });
+    fs.mkdirSync(path, { mode });
   },
-  chmod: (path, mode) => fs.promises.chmod(path, mode),
-  rename: (from, to) => fs.promises.rename(from, to),
-  link: (from, to) => fs.promises.link(from, to),
-  unlink: (path) => fs.promises.unlink(path),
-  realpath: (path) => fs.promises.realpath(path),
+  chmod: async (path, mode) => fs.chmodSync(path, mode),
+  rename: async (from, to) => fs.renameSync(from, to),
+  link: async (from, to) => fs.linkSync(from, to),
+  unlink: async (path) => fs.unlinkSync(path),
+  realpath: async (path) => fs.realpathSync(path),
   readdir: async function* (path) {
     const dir = await fs.promises.opendir(path, { bufferSize: 256 });
     for await (const d of dir) yield d.name;

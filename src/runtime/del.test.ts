@@ -206,15 +206,28 @@ describe('DEL failures', () => {
 });
 
 describe('DEL and temp files', () => {
-  it('removes the attachment temp files a killed writer left, and no one else’s', async () => {
+  it('removes the attachment temp files a killed ADD left, and no one else’s', async () => {
     const s = await addOne('dtemp', 'ctr-temp');
     const dir = join(sb.cacheDir, 'results');
     const mine = join(dir, '.cnikit-tmp-dtemp-ctr-temp-eth0-4242-0a1b2c3d4e5f');
     const other = join(dir, '.cnikit-tmp-dtemp-ctr-temp-eth0-1-4242-0a1b2c3d4e5f');
+    // What an ADD killed while writing its intent record leaves: a temp file and no entry.
+    rmSync(join(dir, 'dtemp-ctr-temp-eth0'));
     writeFileSync(mine, '{"kind":"cniC');
     writeFileSync(other, '{"kind":"cniC');
-    await s.cni.delNetworkList(s.list, rt('ctr-temp'));
+    const report = await s.cni.delNetworkList(s.list, rt('ctr-temp'));
+    assert.equal(report.cacheState, 'missing');
     assert.equal(existsSync(mine), false);
     assert.equal(existsSync(other), true, 'the temp file of ifname eth0-1 is not ours to remove');
+  });
+
+  it('does not scan results/ after a DEL whose entry was complete (every write had finished)', async () => {
+    const s = await addOne('dtemp2', 'ctr-temp2');
+    const stray = join(sb.cacheDir, 'results', '.cnikit-tmp-dtemp2-ctr-temp2-eth0-4242-0a1b2c3d4e5f');
+    writeFileSync(stray, '{"kind":"cniC');
+    const report = await s.cni.delNetworkList(s.list, rt('ctr-temp2'));
+    assert.equal(report.cacheState, 'ok');
+    // Left to the grace-period sweep and the doctor.
+    assert.equal(existsSync(stray), true);
   });
 });
