@@ -24,9 +24,12 @@ function find(dir, out = []) {
   return out;
 }
 
-const all = [...find(join(root, 'src')), ...find(join(root, 'plugins')), ...find(join(root, 'test'))].filter(
-  (f) => only === undefined || f.includes(only),
-);
+const all = [
+  ...find(join(root, 'src')),
+  ...find(join(root, 'plugins')),
+  ...find(join(root, 'test')),
+  ...find(join(root, 'bench')),
+].filter((f) => only === undefined || f.includes(only));
 const isSerial = (f) =>
   ['test/integration/', 'test/crash/', 'test/interop/', 'test/hardening/'].some((dir) => f.startsWith(dir));
 const phases = [

@@ -184,6 +184,8 @@ async function main(): Promise<void> {
     console.log(
       `\nfailures: ${failures.length === 0 ? 'none' : failures.join(', ')}; iptables leftovers: ${leftovers}`,
     );
+    // A time is never a failure; a failed operation or a leftover rule is (CI's smoke pass relies on this).
+    if (failures.length > 0 || leftovers > 0) process.exitCode = 1;
     for (const [k, files] of Object.entries(profiles)) {
       for (const f of files)
         console.log(`\nprofile ${k} (${relative(root, f)}):\n${summarizeProfile(f, `${bins.tsBundle}.map`, 15)}`);
