@@ -3,10 +3,12 @@
 // getCachedAttachments.
 import { readFile, rm } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
-import { type CacheEntry, ResultCache } from '../../src/cache/index.ts';
+import { ResultCache } from '../../src/cache/index.ts';
 import { type NetworkConfigList, parseConfigList } from '../../src/config/index.ts';
+// The entry the runtime's ADD caches, from the runtime itself, so the benchmark writes exactly what ADD writes.
+import { entryFor } from '../../src/runtime/add.ts';
 import { CNI, type RuntimeConf } from '../../src/runtime/index.ts';
-import { parseResult, type Result, resultToJSON } from '../../src/spec/index.ts';
+import { parseResult, type Result } from '../../src/spec/index.ts';
 import { type BenchRun, parseCapArgs } from './bench-run.ts';
 import { SAMPLE_CAP_ARGS, SAMPLE_CONF_LIST, SAMPLE_RESULT } from './samples.ts';
 import { round4 } from './stats.ts';
@@ -29,21 +31,6 @@ async function inputs(run: BenchRun): Promise<Inputs> {
   const result = parseResult(JSON.parse(text));
   const capabilityArgs = parseCapArgs(run.opt.capArgs === '' ? SAMPLE_CAP_ARGS : run.opt.capArgs);
   return { list, result, capabilityArgs };
-}
-
-/** The entry the runtime's ADD caches (runtime/add.ts entryFor), built from the result as the runtime holds it. */
-function entryFor(list: NetworkConfigList, rt: RuntimeConf, result: Result): CacheEntry {
-  return {
-    kind: 'cniCacheV1',
-    containerId: rt.containerId,
-    config: list.bytes,
-    ifName: rt.ifName,
-    networkName: list.name,
-    cniArgs: rt.args ?? [],
-    capabilityArgs: rt.capabilityArgs ?? {},
-    ...(rt.netns === '' ? {} : { netns: rt.netns }),
-    result: resultToJSON(result),
-  };
 }
 
 function rtFor(run: BenchRun, containerId: string, capabilityArgs: Record<string, unknown>): RuntimeConf {
