@@ -50,6 +50,8 @@ export interface Testbed {
   cacheFile(containerId: string): string;
   /** A job for the bundled driver (cnikit-driver.ts), run inside the host netns with the real plugin path. */
   driverJob(op: DriverJob['op'], containerId: string, ctr: ContainerNetns): DriverJob;
+  /** `cnikit doctor`'s flags for this network: conf dir, cache dir, plugin path, an unused default IPAM dir. */
+  doctorArgs(): string[];
 }
 
 /** Writes the chain's conflist under the host's temp dir and builds a runtime for it (`opts.dataRoot` is set). */
@@ -66,7 +68,8 @@ export async function makeTestbed(
   const cacheDir = join(host.dir, 'cache');
   const path = [REFERENCE_PLUGIN_DIR, PLUGINS_BIN];
   // ipamDataDir is host-local's default; our confs always name a dataDir, so this one must stay unused.
-  const cni = new CNI({ path, cacheDir, ipamDataDir: join(host.dir, 'unused-default-ipam'), exec: hostExec(host) });
+  const unusedIpamDir = join(host.dir, 'unused-default-ipam');
+  const cni = new CNI({ path, cacheDir, ipamDataDir: unusedIpamDir, exec: hostExec(host) });
   const ipamDir = ipamDataDir(dataRoot);
   const tuningDir = tuningDataDir(dataRoot);
   return {
@@ -92,10 +95,20 @@ export async function makeTestbed(
       netns: ctr.path,
       ifName: 'eth0',
       cacheDir,
-      ipamDataDir: join(host.dir, 'unused-default-ipam'),
+      ipamDataDir: unusedIpamDir,
       path,
       capabilityArgs: CAPABILITY_ARGS,
     }),
+    doctorArgs: () => [
+      '--conf-dir',
+      confDir,
+      '--cache-dir',
+      cacheDir,
+      '--cni-path',
+      path.join(':'),
+      '--data-dir',
+      unusedIpamDir,
+    ],
   };
 }
 

@@ -17,21 +17,6 @@ before(() => {
   if (skip === false) ensureBuilt();
 });
 
-function baseArgs(host: HostNetns, bed: Testbed): string[] {
-  return [
-    CLI,
-    'doctor',
-    '--conf-dir',
-    bed.confDir,
-    '--cache-dir',
-    bed.cacheDir,
-    '--cni-path',
-    bed.path.join(':'),
-    '--data-dir',
-    join(host.dir, 'unused-default-ipam'),
-  ];
-}
-
 /** Two attachments whose cache entries were emptied an hour ago (a crash), kernel state alive. */
 async function twoBroken(host: HostNetns, bed: Testbed): Promise<{ ips: Record<string, string> }> {
   const ips: Record<string, string> = {};
@@ -60,7 +45,9 @@ test("doctor: the runtime's live set protects an attachment; a runtime that cann
     // The runtime is down: exit 1, and nothing may change.
     const before = `${await save()}${JSON.stringify(await bed.inventory())}`;
     const down = await host.exec(process.execPath, [
-      ...baseArgs(host, bed),
+      CLI,
+      'doctor',
+      ...bed.doctorArgs(),
       '--fix',
       '--json',
       '--live-cmd',
@@ -78,7 +65,9 @@ test("doctor: the runtime's live set protects an attachment; a runtime that cann
 
     // The runtime knows keep-0001: only drop-0001 is torn down.
     const fix = await host.exec(process.execPath, [
-      ...baseArgs(host, bed),
+      CLI,
+      'doctor',
+      ...bed.doctorArgs(),
       '--fix',
       '--json',
       '--live-cmd',
@@ -110,7 +99,9 @@ test('doctor --watch: serves /metrics on 127.0.0.1, writes the textfile, stops c
         'exec',
         host.name,
         process.execPath,
-        ...baseArgs(host, bed),
+        CLI,
+        'doctor',
+        ...bed.doctorArgs(),
         '--watch',
         '--interval',
         '500ms',

@@ -51,20 +51,7 @@ async function doctor(
   bed: Testbed,
   extra: readonly string[],
 ): Promise<{ code: number | null; json: DoctorJson; stderr: string }> {
-  const args = [
-    CLI,
-    'doctor',
-    '--conf-dir',
-    bed.confDir,
-    '--cache-dir',
-    bed.cacheDir,
-    '--cni-path',
-    bed.path.join(':'),
-    '--data-dir',
-    join(host.dir, 'unused-default-ipam'),
-    '--json',
-    ...extra,
-  ];
+  const args = [CLI, 'doctor', ...bed.doctorArgs(), '--json', ...extra];
   const r = await host.exec(process.execPath, args, { timeoutMs: 180_000 });
   let json: DoctorJson;
   try {
