@@ -210,29 +210,11 @@ func (r *run) setExtra(k string, v float64) {
 // durableCacheAdd does goCacheAdd's work but writes crash-safely: exclusive temp file in the same dir, write,
 // fsync, rename over the entry, fsync the dir. It shows what durability costs in Go on this disk.
 func durableCacheAdd(cacheDir string, result types.Result, config []byte, netName string, rt *libcni.RuntimeConf) error {
-	entry := cacheEntry112{
-		Kind: libcni.CNICacheV1, ContainerID: rt.ContainerID, Config: config, IfName: rt.IfName,
-		NetworkName: netName, CniArgs: rt.Args, CapabilityArgs: rt.CapabilityArgs,
-	}
-	data, err := json.Marshal(result)
-	if err != nil {
-		return err
-	}
-	if err := json.Unmarshal(data, &entry.RawResult); err != nil {
-		return err
-	}
-	out, err := json.Marshal(&entry)
-	if err != nil {
-		return err
-	}
-	fname, err := cachePath(cacheDir, netName, rt)
+	out, fname, err := encodeCacheAdd(cacheDir, result, config, netName, rt)
 	if err != nil {
 		return err
 	}
 	dir := filepath.Dir(fname)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
-	}
 	tmp := fmt.Sprintf("%s.tmp-%d", fname, os.Getpid())
 	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {

@@ -64,9 +64,9 @@ func cachePath(cacheDir, netName string, rt *libcni.RuntimeConf) (string, error)
 	return filepath.Join(cacheDir, "results", netName+"-"+rt.ContainerID+"-"+rt.IfName), nil
 }
 
-// goCacheAdd writes one entry exactly as libcni 1.1.2's cacheAdd does: marshal the result, unmarshal it into a
-// map, marshal the entry, MkdirAll(0700), then a plain truncating write (0600) with no fsync and no rename.
-func goCacheAdd(cacheDir string, result types.Result, config []byte, netName string, rt *libcni.RuntimeConf) error {
+// encodeCacheAdd is libcni 1.1.2 cacheAdd's preparation: marshal the result, unmarshal it into a map, marshal the
+// entry, MkdirAll(0700) the results dir. It returns the entry's bytes and its path.
+func encodeCacheAdd(cacheDir string, result types.Result, config []byte, netName string, rt *libcni.RuntimeConf) ([]byte, string, error) {
 	entry := cacheEntry112{
 		Kind:           libcni.CNICacheV1,
 		ContainerID:    rt.ContainerID,
@@ -78,20 +78,30 @@ func goCacheAdd(cacheDir string, result types.Result, config []byte, netName str
 	}
 	data, err := json.Marshal(result)
 	if err != nil {
-		return err
+		return nil, "", err
 	}
 	if err := json.Unmarshal(data, &entry.RawResult); err != nil {
-		return err
+		return nil, "", err
 	}
 	out, err := json.Marshal(&entry)
 	if err != nil {
-		return err
+		return nil, "", err
 	}
 	fname, err := cachePath(cacheDir, netName, rt)
 	if err != nil {
-		return err
+		return nil, "", err
 	}
 	if err := os.MkdirAll(filepath.Dir(fname), 0o700); err != nil {
+		return nil, "", err
+	}
+	return out, fname, nil
+}
+
+// goCacheAdd writes one entry exactly as libcni 1.1.2's cacheAdd does: encodeCacheAdd, then a plain truncating
+// write (0600) with no fsync and no rename.
+func goCacheAdd(cacheDir string, result types.Result, config []byte, netName string, rt *libcni.RuntimeConf) error {
+	out, fname, err := encodeCacheAdd(cacheDir, result, config, netName, rt)
+	if err != nil {
 		return err
 	}
 	return ioutil.WriteFile(fname, out, 0o600)
