@@ -4,6 +4,7 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import { type PluginDir, pluginDir } from '../../test/fixtures/plugins/cni-path.ts';
+import { pluginFailure } from '../../test/helpers/plugin-error.ts';
 import { CNIError } from '../spec/errors.ts';
 import { createExec } from './create-exec.ts';
 import { buildPluginEnv } from './env.ts';
@@ -34,16 +35,6 @@ async function recorded(): Promise<{ env: Map<string, string>; stdin: string }> 
       .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)] as [string, string]),
   );
   return { env, stdin: await readFile(plugins.path('record.stdin'), 'utf8') };
-}
-
-async function failure(p: Promise<unknown>): Promise<PluginError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof PluginError, String(e));
-    return e;
-  }
-  assert.fail('expected a PluginError');
 }
 
 before(async () => {
@@ -115,7 +106,7 @@ describe('exec of a real plugin', () => {
 
 describe('plugin failures', () => {
   it('decodes the spec error JSON into a CNIError keeping code, msg and details', async () => {
-    const e = await failure(execPluginWithoutResult(exec, plugins.path('error-json'), stdin, args(), {}));
+    const e = await pluginFailure(execPluginWithoutResult(exec, plugins.path('error-json'), stdin, args(), {}));
     assert.ok(CNIError.is(e));
     assert.equal(e.reason, 'reported');
     assert.equal(e.code, 11);
@@ -130,7 +121,7 @@ describe('plugin failures', () => {
   });
 
   it('reports garbage on stdout with the stdout text, exit status and stderr tail', async () => {
-    const e = await failure(execPluginWithoutResult(exec, plugins.path('garbage'), stdin, args(), {}));
+    const e = await pluginFailure(execPluginWithoutResult(exec, plugins.path('garbage'), stdin, args(), {}));
     assert.equal(e.reason, 'exit');
     assert.equal(e.exitCode, 3);
     assert.match(e.msg, /^netplugin failed but error parsing its diagnostic message "panic: this is not json\\n": /);
@@ -141,23 +132,23 @@ describe('plugin failures', () => {
 
   it('reports a silent failure as upstream does, with stderr in the message when there is some', async () => {
     const p = plugins.path('silent-fail');
-    const bare = await failure(exec.execPlugin(p, stdin, buildPluginEnv(args()), {}));
+    const bare = await pluginFailure(exec.execPlugin(p, stdin, buildPluginEnv(args()), {}));
     assert.equal(bare.msg, 'netplugin failed with no error message: exit status 2');
     const env = { ...buildPluginEnv(args()), SILENT_FAIL_STDERR: 'oops: "quoted"' };
-    const withErr = await failure(exec.execPlugin(p, stdin, env, {}));
+    const withErr = await pluginFailure(exec.execPlugin(p, stdin, env, {}));
     assert.equal(withErr.msg, 'netplugin failed: "oops: \\"quoted\\"": exit status 2');
     assert.equal(withErr.stderrTail, 'oops: "quoted"');
   });
 
   it('keeps only the tail of a long stderr', async () => {
     const env = { ...buildPluginEnv(args()), SILENT_FAIL_STDERR: `${'a'.repeat(10_000)}THE-END` };
-    const e = await failure(exec.execPlugin(plugins.path('silent-fail'), stdin, env, { stderr: () => {} }));
+    const e = await pluginFailure(exec.execPlugin(plugins.path('silent-fail'), stdin, env, { stderr: () => {} }));
     assert.ok(e.stderrTail.endsWith('THE-END'));
     assert.ok(e.stderrTail.length <= 2048);
   });
 
   it('names a signal the plugin died of', async () => {
-    const e = await failure(execPluginWithoutResult(exec, plugins.path('killed'), stdin, args(), {}));
+    const e = await pluginFailure(execPluginWithoutResult(exec, plugins.path('killed'), stdin, args(), {}));
     assert.equal(e.signal, 'SIGSEGV');
     assert.equal(e.exitCode, null);
     assert.equal(e.msg, 'netplugin failed with no error message: signal: segmentation fault');
@@ -165,19 +156,21 @@ describe('plugin failures', () => {
 
   it('reports a plugin that cannot start, naming its path', async () => {
     const missing = plugins.path('does-not-exist');
-    const e = await failure(execPluginWithoutResult(exec, missing, stdin, args(), {}));
+    const e = await pluginFailure(execPluginWithoutResult(exec, missing, stdin, args(), {}));
     assert.equal(e.reason, 'spawn');
     assert.equal(e.code, 5);
     assert.equal(e.msg, `netplugin failed with no error message: fork/exec ${missing}: no such file or directory`);
     const p = plugins.path('not-executable');
     await writeFile(p, '#!/bin/sh\n');
     await chmod(p, 0o644);
-    const denied = await failure(execPluginWithoutResult(exec, p, stdin, args(), {}));
+    const denied = await pluginFailure(execPluginWithoutResult(exec, p, stdin, args(), {}));
     assert.match(denied.message, /fork\/exec .*not-executable: permission denied/);
   });
 
   it('reports an environment no process can hold (NUL) as code 4 without running anything', async () => {
-    const e = await failure(execPluginWithoutResult(exec, plugins.path('record'), stdin, args({ netns: 'a\0b' }), {}));
+    const e = await pluginFailure(
+      execPluginWithoutResult(exec, plugins.path('record'), stdin, args({ netns: 'a\0b' }), {}),
+    );
     assert.equal(e.code, 4);
   });
 });

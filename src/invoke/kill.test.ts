@@ -1,46 +1,18 @@
 // Hanging, lingering and flooding plugins: killed with their whole process group, reaped, and reported.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type PluginDir, pluginDir } from '../../test/fixtures/plugins/cni-path.ts';
+import { pluginFailure } from '../../test/helpers/plugin-error.ts';
+import { fdCount, isGone, ourZombies, procStat } from '../../test/helpers/procs.ts';
 import { createExec } from './create-exec.ts';
 import { buildPluginEnv } from './env.ts';
-import { PluginError } from './errors.ts';
 
 let plugins: PluginDir;
 const exec = createExec({ stderr: () => {} });
 const stdin = Buffer.from('{"cniVersion":"1.0.0","name":"n","type":"hang"}');
 const env = buildPluginEnv({ command: 'ADD', containerId: 'c', ifName: 'eth0', path: [] });
-
-/** The state letter of a pid from /proc (R, S, Z, ...) and its parent, or undefined when it is gone. */
-function proc(pid: number): { state: string; ppid: number } | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { state: fields[0] ?? '?', ppid: Number(fields[1]) };
-  } catch {
-    return undefined;
-  }
-}
-
-/** Dead: gone, or a zombie that is not ours to reap (this sandbox's pid 1 does not reap orphans). */
-function dead(pid: number): boolean {
-  const p = proc(pid);
-  return p === undefined || (p.state === 'Z' && p.ppid !== process.pid);
-}
-
-/** Zombies whose parent is this test process: what a missing waitpid would leave. */
-function ourZombies(): number[] {
-  return readdirSync('/proc')
-    .filter((n) => /^\d+$/.test(n))
-    .map(Number)
-    .filter((pid) => {
-      const p = proc(pid);
-      return p !== undefined && p.state === 'Z' && p.ppid === process.pid;
-    });
-}
 
 async function waitFor<T>(read: () => Promise<T | undefined>, ms = 5000): Promise<T> {
   const end = Date.now() + ms;
@@ -62,16 +34,6 @@ async function hangPids(): Promise<[number, number]> {
   return [leader, child];
 }
 
-async function failure(p: Promise<unknown>): Promise<PluginError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof PluginError, String(e));
-    return e;
-  }
-  assert.fail('expected a PluginError');
-}
-
 before(async () => {
   plugins = await pluginDir();
 });
@@ -82,9 +44,11 @@ describe('a plugin that hangs', () => {
   it('is killed on abort with its child, reaped, and reported as aborted', async () => {
     const ac = new AbortController();
     const started = Date.now();
-    const run = failure(exec.execPlugin(plugins.path('hang'), stdin, env, { signal: ac.signal, timeoutMs: 60_000 }));
+    const run = pluginFailure(
+      exec.execPlugin(plugins.path('hang'), stdin, env, { signal: ac.signal, timeoutMs: 60_000 }),
+    );
     const [leader, child] = await hangPids();
-    assert.ok(!dead(leader) && !dead(child), 'both run before the abort');
+    assert.ok(!isGone(leader) && !isGone(child), 'both run before the abort');
     ac.abort(new Error('pod deleted'));
     const e = await run;
     assert.ok(Date.now() - started < 5000);
@@ -94,27 +58,27 @@ describe('a plugin that hangs', () => {
     assert.match(e.message, /aborted by the caller/);
     assert.match(e.stderrTail, /hang: waiting forever/);
     assert.equal((e.cause as Error).message, 'pod deleted');
-    assert.ok(dead(leader), 'leader gone');
-    await waitFor(async () => (dead(child) ? true : undefined), 2000);
-    assert.equal(proc(leader), undefined, 'our own child is reaped, not left a zombie');
+    assert.ok(isGone(leader), 'leader gone');
+    await waitFor(async () => (isGone(child) ? true : undefined), 2000);
+    assert.equal(procStat(leader), undefined, 'our own child is reaped, not left a zombie');
     assert.deepEqual(ourZombies(), []);
   });
 
   it('is killed at the time-out with its child', async () => {
     const started = Date.now();
-    const e = await failure(exec.execPlugin(plugins.path('hang'), stdin, env, { timeoutMs: 300 }));
+    const e = await pluginFailure(exec.execPlugin(plugins.path('hang'), stdin, env, { timeoutMs: 300 }));
     const took = Date.now() - started;
     assert.ok(took >= 290 && took < 3000, `took ${took} ms`);
     assert.equal(e.reason, 'timeout');
     assert.match(e.message, /timed out after 300 ms/);
     const [leader, child] = await hangPids();
-    assert.equal(proc(leader), undefined);
-    await waitFor(async () => (dead(child) ? true : undefined), 2000);
+    assert.equal(procStat(leader), undefined);
+    await waitFor(async () => (isGone(child) ? true : undefined), 2000);
     assert.deepEqual(ourZombies(), []);
   });
 
   it('never starts when the signal has already fired', async () => {
-    const e = await failure(exec.execPlugin(plugins.path('hang'), stdin, env, { signal: AbortSignal.abort() }));
+    const e = await pluginFailure(exec.execPlugin(plugins.path('hang'), stdin, env, { signal: AbortSignal.abort() }));
     assert.equal(e.reason, 'aborted');
     await sleep(100);
     await assert.rejects(readFile(plugins.path('hang.pids')));
@@ -122,7 +86,7 @@ describe('a plugin that hangs', () => {
 
   it('uses the Exec default time-out when the call gives none', async () => {
     const quick = createExec({ stderr: () => {}, timeoutMs: 200 });
-    const e = await failure(quick.execPlugin(plugins.path('hang'), stdin, env, {}));
+    const e = await pluginFailure(quick.execPlugin(plugins.path('hang'), stdin, env, {}));
     assert.equal(e.reason, 'timeout');
   });
 });
@@ -134,13 +98,13 @@ describe('a plugin that exits but leaves a child holding its pipes', () => {
     assert.ok(Date.now() - started < 3000);
     assert.equal(Buffer.from(out).toString(), '{"cniVersion":"1.0.0"}\n');
     const pid = Number(await readFile(plugins.path('daemon.pid'), 'utf8'));
-    await waitFor(async () => (dead(pid) ? true : undefined), 2000);
+    await waitFor(async () => (isGone(pid) ? true : undefined), 2000);
   });
 });
 
 describe('a plugin that floods', () => {
   it('is killed past the stdout cap with a clear error', async () => {
-    const e = await failure(exec.execPlugin(plugins.path('flood'), stdin, env, { maxOutputBytes: 1 << 20 }));
+    const e = await pluginFailure(exec.execPlugin(plugins.path('flood'), stdin, env, { maxOutputBytes: 1 << 20 }));
     assert.equal(e.reason, 'output-limit');
     assert.equal(e.msg, 'netplugin wrote more than 1048576 bytes to stdout');
     assert.match(e.message, /flood \(CNI_COMMAND=ADD\)/);
@@ -149,7 +113,7 @@ describe('a plugin that floods', () => {
 
   it('is killed past the stderr cap too, having forwarded what came before', async () => {
     let forwarded = 0;
-    const e = await failure(
+    const e = await pluginFailure(
       exec.execPlugin(
         plugins.path('flood'),
         stdin,
@@ -162,26 +126,25 @@ describe('a plugin that floods', () => {
   });
 
   it('applies the 16 MiB default cap', async () => {
-    const e = await failure(exec.execPlugin(plugins.path('flood'), stdin, env, {}));
+    const e = await pluginFailure(exec.execPlugin(plugins.path('flood'), stdin, env, {}));
     assert.equal(e.msg, `netplugin wrote more than ${16 * 1024 * 1024} bytes to stdout`);
   });
 });
 
 describe('resources', () => {
   it('leaves no file descriptor and no zombie behind after every kind of ending', async () => {
-    const fds = () => readdirSync('/proc/self/fd').length;
     await exec.execPlugin(plugins.path('noop'), stdin, env, {}); // warm-up: libuv opens its own fds once
-    const before = fds();
+    const before = fdCount();
     for (let i = 0; i < 3; i++) {
       await exec.execPlugin(plugins.path('noop'), stdin, env, {});
-      await failure(exec.execPlugin(plugins.path('garbage'), stdin, env, {}));
-      await failure(exec.execPlugin(plugins.path('hang'), stdin, env, { timeoutMs: 100 }));
-      await failure(exec.execPlugin(plugins.path('flood'), stdin, env, { maxOutputBytes: 4096 }));
-      await failure(exec.execPlugin(plugins.path('nope'), stdin, env, {}));
+      await pluginFailure(exec.execPlugin(plugins.path('garbage'), stdin, env, {}));
+      await pluginFailure(exec.execPlugin(plugins.path('hang'), stdin, env, { timeoutMs: 100 }));
+      await pluginFailure(exec.execPlugin(plugins.path('flood'), stdin, env, { maxOutputBytes: 4096 }));
+      await pluginFailure(exec.execPlugin(plugins.path('nope'), stdin, env, {}));
       await exec.execPlugin(plugins.path('daemon'), stdin, env, {});
     }
     await sleep(50);
-    assert.equal(fds(), before);
+    assert.equal(fdCount(), before);
     assert.deepEqual(ourZombies(), []);
   });
 });

@@ -2,13 +2,14 @@
 // the child_process one in every outcome, and must leave no fd, zombie or stray process behind.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { mkdir, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { type PluginDir, pluginDir } from '../../test/fixtures/plugins/cni-path.ts';
+import { eventually, fdCount, isGone, ourZombies, procStat } from '../../test/helpers/procs.ts';
 import { loadLibc } from './libc.ts';
 import { type ChildLimits, type ChildOutcome, runChild } from './spawn-child.ts';
 import { runChildPosix } from './spawn-posix.ts';
@@ -43,38 +44,6 @@ async function script(name: string, body: string): Promise<string> {
   const p = plugins.path(name);
   await writeFile(p, `#!/bin/sh\n${body}\n`, { mode: 0o755 });
   return p;
-}
-
-/** State letter and parent of a pid, or undefined once it is gone. */
-function proc(pid: number): { state: string; ppid: number } | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { state: fields[0] ?? '?', ppid: Number(fields[1]) };
-  } catch {
-    return undefined;
-  }
-}
-
-/** Dead: gone, or a zombie some other process must reap (this sandbox's pid 1 may not reap orphans). */
-const dead = (pid: number): boolean => {
-  const p = proc(pid);
-  return p === undefined || (p.state === 'Z' && p.ppid !== process.pid);
-};
-
-function ourZombies(): number[] {
-  return readdirSync('/proc')
-    .filter((n) => /^\d+$/.test(n))
-    .map(Number)
-    .filter((pid) => proc(pid)?.state === 'Z' && proc(pid)?.ppid === process.pid);
-}
-
-async function eventually(check: () => boolean, ms = 3000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) assert.fail('timed out waiting');
-    await sleep(10);
-  }
 }
 
 function ended(o: ChildOutcome): Exclude<ChildOutcome, { kind: 'spawn-error' }> {
@@ -160,14 +129,14 @@ for (const [name, run] of backends) {
       assert.ok(took >= 290 && took < 3000, `took ${took} ms`);
       assert.match(o.stderrTail.toString(), /hang: waiting forever/);
       const [leader = 0, child = 0] = (await readFile(plugins.path('hang.pids'), 'utf8')).trim().split(' ').map(Number);
-      assert.equal(proc(leader), undefined, 'the plugin is reaped, not a zombie');
-      await eventually(() => dead(child));
+      assert.equal(procStat(leader), undefined, 'the plugin is reaped, not a zombie');
+      assert.ok(await eventually(() => isGone(child)), 'timed out waiting');
     });
 
     it('kills on abort, and never starts when already aborted', async () => {
       const ac = new AbortController();
       const run = go(plugins.path('hang'), stdin, env, limits({ signal: ac.signal, timeoutMs: 60_000 }));
-      await eventually(() => readdirSync(plugins.dir).includes('hang.pids'));
+      assert.ok(await eventually(() => readdirSync(plugins.dir).includes('hang.pids')), 'timed out waiting');
       const reason = new Error('pod deleted');
       ac.abort(reason);
       const o = await run;
@@ -185,7 +154,7 @@ for (const [name, run] of backends) {
       assert.ok(Date.now() - started < 2000);
       assert.deepEqual([o.kind, o.exitCode, o.stdout.toString()], ['exited', 0, '{"cniVersion":"1.0.0"}\n']);
       const pid = Number(await readFile(plugins.path('daemon.pid'), 'utf8'));
-      await eventually(() => dead(pid));
+      assert.ok(await eventually(() => isGone(pid)), 'timed out waiting');
     });
 
     it('reports why a plugin could not start, with the errno code the ETXTBSY retry keys on', async () => {
@@ -221,9 +190,8 @@ for (const [name, run] of backends) {
     });
 
     it('leaves no fd and no zombie behind after every kind of ending', async () => {
-      const fds = (): number => readdirSync('/proc/self/fd').length;
       await go(plugins.path('noop'), stdin, env, limits()); // warm-up: libuv opens its own fds once
-      const before = fds();
+      const before = fdCount();
       for (let i = 0; i < 3; i++) {
         await go(plugins.path('noop'), stdin, env, limits());
         await go(plugins.path('garbage'), stdin, env, limits());
@@ -233,7 +201,7 @@ for (const [name, run] of backends) {
         await go(plugins.path('daemon'), stdin, env, limits());
       }
       await sleep(50);
-      assert.equal(fds(), before);
+      assert.equal(fdCount(), before);
       assert.deepEqual(ourZombies(), []);
     });
   });

@@ -13,7 +13,7 @@ import { CNI } from '../../src/runtime/index.ts';
 import { CNIError } from '../../src/spec/errors.ts';
 import type { Result } from '../../src/spec/types.ts';
 import { ensureBundled, PLUGIN_DIR } from '../fixtures/runtime.ts';
-import { eventually, fdCount, groupMembers, isGone, ourZombies } from './procs.ts';
+import { eventually, fdCount, groupMembers, isGone, ourZombies } from '../helpers/procs.ts';
 
 const HOSTILE_DIR = new URL('../fixtures/hostile/', import.meta.url).pathname;
 const PLUGIN = join(HOSTILE_DIR, 'hostile');
