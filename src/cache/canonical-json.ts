@@ -1,5 +1,6 @@
 // JSON text the way Go's encoding/json prints a map: keys sorted by their UTF-8 bytes, no spaces. Used both for
-// what we write (so our files match Go's byte for byte, bar HTML escaping) and for the digest's canonical input.
+// what we write (so our files match Go's byte for byte, bar HTML escaping) and for the version-1 digest's canonical
+// input, which readers still verify on entries written by earlier builds.
 import { CNIError, ErrorCode } from '../spec/errors.ts';
 
 /** Orders strings by UTF-8 bytes (= by code point), which is how Go sorts map keys; JS's default sort is UTF-16. */
@@ -31,8 +32,9 @@ export function sortedJson(value: unknown): string {
 }
 
 /**
- * The value as it will read back from JSON (undefined members dropped, NaN to null, toJSON applied), so a digest
- * computed before writing equals one computed after reading. Throws code 6 for what JSON cannot hold.
+ * The value as it will read back from JSON (undefined members dropped, NaN to null, toJSON applied), so sortedJson,
+ * which walks plain JSON values only, prints exactly what JSON.stringify would. Throws code 6 for what JSON cannot
+ * hold.
  */
 export function jsonRoundTrip(value: unknown, what: string): unknown {
   let text: string | undefined;
